@@ -1,0 +1,88 @@
+"""Accounts log in by e-mail; roles are derived from the organization or granted."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create(self, email, password, **extra):
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create(email, password, **extra)
+
+
+class User(AbstractUser):
+    username = None
+    email = models.EmailField(_("e-mail"), unique=True)
+    person = models.OneToOneField(
+        "org.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="user", verbose_name=_("person")
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+    objects = UserManager()
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class Role(models.TextChoices):
+    ETHICS_OFFICE = "ethics_office", _("Ethics Office")
+    FOCAL_POINT = "focal_point", _("Focal point")
+    HEAD_OF_ENTITY = "head_of_entity", _("Head of entity")
+
+
+class RoleGrant(models.Model):
+    """A role the organization file cannot tell: Ethics Office staff, an entity's focal point,
+    or a head of entity named explicitly (heads are also derived from the reporting lines)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="grants")
+    role = models.CharField(_("role"), max_length=20, choices=Role)
+    entity = models.ForeignKey("org.Entity", null=True, blank=True, on_delete=models.CASCADE, verbose_name=_("entity"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "entity"], name="grant_unique"),
+            models.CheckConstraint(
+                condition=models.Q(role="ethics_office", entity__isnull=True)
+                | (~models.Q(role="ethics_office") & models.Q(entity__isnull=False)),
+                name="grant_entity_matches_role",
+            ),
+        ]
+        verbose_name = _("role grant")
+        verbose_name_plural = _("role grants")
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()}" + (f" ({self.entity.code})" if self.entity_id else "")
+
+
+class AuditEntry(models.Model):
+    """Who did what, when: every state change writes one."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    action = models.CharField(max_length=50)
+    target = models.CharField(max_length=200, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target}"

@@ -1,0 +1,105 @@
+"""The organization: entities, their units, people and reporting lines.
+
+People are never deleted: an import that no longer lists someone makes them inactive, so their
+sessions and attendance stay in the history.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Category(models.TextChoices):
+    INTERNATIONAL = "international", _("International")
+    NATIONAL = "national", _("National")
+    NON_STAFF = "non-staff", _("Non-staff")
+
+
+class LocationType(models.TextChoices):
+    HEADQUARTERS = "headquarters", _("Headquarters")
+    AWAY = "away", _("Office away from headquarters")
+    FIELD = "field", _("Field mission")
+
+
+class Language(models.TextChoices):
+    AR = "ar", "العربية"
+    ZH = "zh", "中文"
+    EN = "en", "English"
+    FR = "fr", "Français"
+    RU = "ru", "Русский"
+    ES = "es", "Español"
+
+
+class Entity(models.Model):
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("entity")
+        verbose_name_plural = _("entities")
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.name}" if self.name else self.code
+
+
+class Unit(models.Model):
+    """A unit inside an entity, named by its full path: `Division 1 > Section 2`."""
+
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="units")
+    path = models.CharField(_("path"), max_length=500)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+
+    class Meta:
+        ordering = ["entity__code", "path"]
+        constraints = [models.UniqueConstraint(fields=["entity", "path"], name="unit_unique_path")]
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+
+    def __str__(self) -> str:
+        return self.path
+
+    @property
+    def name(self) -> str:
+        return self.path.rsplit(" > ", 1)[-1]
+
+
+class PersonQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+
+class Person(models.Model):
+    # The manager link uses the index number, which is the import's identity key: a whole
+    # organization can then be written in one bulk insert without a second pass for managers.
+    index_number = models.CharField(_("index number"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("e-mail"), max_length=254, db_index=True)
+    manager = models.ForeignKey(
+        "self",
+        to_field="index_number",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="direct_reports",
+        verbose_name=_("manager"),
+    )
+    entity = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="people", verbose_name=_("entity"))
+    unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="people", verbose_name=_("unit")
+    )
+    category = models.CharField(_("category"), max_length=20, choices=Category, blank=True)
+    location_type = models.CharField(_("location type"), max_length=20, choices=LocationType, blank=True)
+    duty_station = models.CharField(_("duty station"), max_length=100, blank=True)
+    language = models.CharField(_("language"), max_length=2, choices=Language, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["index_number"]
+        indexes = [models.Index(fields=["entity", "unit"], name="person_entity_unit")]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.index_number})"

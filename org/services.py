@@ -1,0 +1,277 @@
+"""Writes to the organization: the snapshot import of CONTRACTS §1."""
+
+import re
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.services import audit_record
+from cascade.tabular import Problem, Table, check_columns
+
+from .models import Category, Entity, Language, LocationType, Person, Unit
+
+REQUIRED = ["index_number", "name", "email", "entity"]
+KNOWN = REQUIRED + ["manager_index_number", "entity_name", "unit", "category", "location_type", "duty_station", "language"]
+INDEX_RE = re.compile(r"[A-Za-z0-9-]{1,20}\Z")
+ENTITY_RE = re.compile(r"[A-Za-z0-9_-]{1,20}\Z")
+UNIT_SEPARATOR = " > "
+# What a person row holds, in the order compared with the database to tell "updated".
+PERSON_FIELDS = ["name", "email", "manager_id", "entity_id", "unit_id", "category", "location_type", "duty_station", "language"]
+SAMPLE_SIZE = 200
+
+
+@dataclass
+class OrgRow:
+    number: int
+    index_number: str
+    name: str
+    email: str
+    manager: str
+    entity: str
+    entity_name: str
+    unit: str
+    category: str
+    location_type: str
+    duty_station: str
+    language: str
+
+
+@dataclass
+class ImportReport:
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    created: int = 0
+    updated: int = 0
+    deactivated: int = 0
+    reactivated: int = 0
+    unchanged: int = 0
+    # A few of each kind of change, for the preview page: (index_number, name).
+    samples: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    written: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> str:
+        return (
+            f"created {self.created}, updated {self.updated}, deactivated {self.deactivated}, "
+            f"reactivated {self.reactivated}, unchanged {self.unchanged}"
+        )
+
+    def sample(self, kind: str, index_number: str, name: str) -> None:
+        bucket = self.samples.setdefault(kind, [])
+        if len(bucket) < SAMPLE_SIZE:
+            bucket.append((index_number, name))
+
+
+def _choice_problem(number, column, value, choices) -> Problem | None:
+    if value and value not in choices.values:
+        return Problem(number, column, _("“%(value)s” is not one of: %(allowed)s") % {"value": value, "allowed": ", ".join(choices.values)})
+    return None
+
+
+def _unit_path(raw: str) -> str:
+    return UNIT_SEPARATOR.join(level.strip() for level in raw.split(">")) if raw else ""
+
+
+def validate_org_table(table: Table) -> tuple[list[OrgRow], list[Problem], list[Problem]]:
+    """Check every rule of CONTRACTS §1 and return the rows, errors and warnings."""
+    errors, warnings = check_columns(table, required=REQUIRED, known=KNOWN)
+    if errors:
+        return [], errors, warnings
+    rows: list[OrgRow] = []
+    by_index: dict[str, int] = {}
+    by_email: dict[str, int] = {}
+    entity_names: dict[str, tuple[str, int]] = {}
+    for number, cells in table.rows:
+        get = cells.get
+        row = OrgRow(
+            number=number,
+            index_number=get("index_number", ""),
+            name=get("name", ""),
+            email=get("email", ""),
+            manager=get("manager_index_number", ""),
+            entity=get("entity", ""),
+            entity_name=get("entity_name", ""),
+            unit=_unit_path(get("unit", "")),
+            category=get("category", ""),
+            location_type=get("location_type", ""),
+            duty_station=get("duty_station", ""),
+            language=get("language", ""),
+        )
+        rows.append(row)
+        if not row.index_number:
+            errors.append(Problem(number, "index_number", _("is required")))
+        elif not INDEX_RE.match(row.index_number):
+            errors.append(Problem(number, "index_number", _("use at most 20 letters, digits or “-”")))
+        elif row.index_number in by_index:
+            errors.append(Problem(number, "index_number", _("%(value)s already appears on row %(row)d") % {"value": row.index_number, "row": by_index[row.index_number]}))
+        else:
+            by_index[row.index_number] = number
+        if not row.name:
+            errors.append(Problem(number, "name", _("is required")))
+        if not row.email:
+            errors.append(Problem(number, "email", _("is required")))
+        else:
+            try:
+                validate_email(row.email)
+            except ValidationError:
+                errors.append(Problem(number, "email", _("“%(value)s” is not a valid e-mail address") % {"value": row.email}))
+            else:
+                key = row.email.lower()
+                if key in by_email:
+                    errors.append(Problem(number, "email", _("%(value)s already appears on row %(row)d") % {"value": row.email, "row": by_email[key]}))
+                else:
+                    by_email[key] = number
+        if not row.entity:
+            errors.append(Problem(number, "entity", _("is required")))
+        elif not ENTITY_RE.match(row.entity):
+            errors.append(Problem(number, "entity", _("use at most 20 letters, digits, “-” or “_”")))
+        elif row.entity_name:
+            first = entity_names.setdefault(row.entity, (row.entity_name, number))
+            if first[0] != row.entity_name:
+                errors.append(
+                    Problem(number, "entity_name", _("“%(value)s” differs from “%(first)s” given for %(entity)s on row %(row)d") % {"value": row.entity_name, "first": first[0], "entity": row.entity, "row": first[1]})
+                )
+        if row.unit and any(not level for level in row.unit.split(UNIT_SEPARATOR)):
+            errors.append(Problem(number, "unit", _("a level of the path is empty")))
+        for column, choices in (("category", Category), ("location_type", LocationType), ("language", Language)):
+            problem = _choice_problem(number, column, getattr(row, column), choices)
+            if problem:
+                errors.append(problem)
+    managers = {row.index_number: row.manager for row in rows if row.index_number}
+    for row in rows:
+        if row.manager and row.manager not in by_index:
+            errors.append(Problem(row.number, "manager_index_number", _("%(value)s is not the index number of any row") % {"value": row.manager}))
+    errors.extend(_loops(rows, managers, by_index))
+    errors.sort()
+    return rows, errors, warnings
+
+
+def _loops(rows: list[OrgRow], managers: dict[str, str], by_index: dict[str, int]) -> list[Problem]:
+    """One problem per row that sits on a loop of reporting lines."""
+    state: dict[str, int] = {}  # 1 = being walked, 2 = reaches the top (or a broken line) safely
+    on_loop: set[str] = set()
+    for start in managers:
+        path = []
+        node = start
+        while node and node in managers and state.get(node) is None:
+            state[node] = 1
+            path.append(node)
+            node = managers[node]
+        if node and state.get(node) == 1:  # came back to a node of this walk: a loop
+            on_loop.update(path[path.index(node):])
+        for walked in path:
+            state[walked] = 2
+    return [
+        Problem(by_index[i], "manager_index_number", _("reporting lines form a loop through %(value)s") % {"value": i})
+        for i in sorted(on_loop, key=by_index.get)
+    ]
+
+
+def org_import(*, table: Table, dry_run: bool = False, actor=None) -> ImportReport:
+    """Validate the whole snapshot, then apply it in one transaction, or write nothing at all.
+
+    People missing from the snapshot become inactive; people who reappear are reactivated.
+    Importing the same file twice changes nothing the second time.
+    """
+    rows, errors, warnings = validate_org_table(table)
+    report = ImportReport(errors=errors, warnings=warnings)
+    if errors:
+        return report
+    with transaction.atomic():
+        entity_ids = _sync_entities(rows)
+        unit_ids = _sync_units(rows, entity_ids)
+        creates, updates, deactivate = _diff_people(rows, entity_ids, unit_ids, report)
+        if not dry_run:
+            Person.objects.bulk_create(creates, batch_size=2000)
+            Person.objects.bulk_update(updates, PERSON_FIELDS + ["active"], batch_size=1000)
+            for start in range(0, len(deactivate), 5000):
+                Person.objects.filter(pk__in=deactivate[start : start + 5000]).update(active=False)
+            audit_record(actor=actor, action="org.import", target="organization", detail={"summary": report.summary()})
+            report.written = True
+        else:
+            transaction.set_rollback(True)  # new entities and units were only needed to compare
+    return report
+
+
+def _sync_entities(rows: list[OrgRow]) -> dict[str, int]:
+    names: dict[str, str] = {}
+    for row in rows:
+        if row.entity_name or row.entity not in names:
+            names[row.entity] = row.entity_name or names.get(row.entity, "")
+    existing = {e.code: e for e in Entity.objects.all()}
+    for code, name in names.items():
+        entity = existing.get(code)
+        if entity is None:
+            existing[code] = Entity.objects.create(code=code, name=name)
+        elif name and entity.name != name:
+            entity.name = name
+            entity.save(update_fields=["name"])
+    return {code: entity.pk for code, entity in existing.items()}
+
+
+def _sync_units(rows: list[OrgRow], entity_ids: dict[str, int]) -> dict[tuple[int, str], int]:
+    ids = {(u.entity_id, u.path): u.pk for u in Unit.objects.only("pk", "entity_id", "path")}
+    wanted = set()
+    for row in rows:
+        if row.unit:
+            levels = row.unit.split(UNIT_SEPARATOR)
+            for depth in range(1, len(levels) + 1):
+                wanted.add((entity_ids[row.entity], UNIT_SEPARATOR.join(levels[:depth])))
+    # Parents before children, so that each new unit can point at its parent.
+    for entity_id, path in sorted(wanted - ids.keys(), key=lambda key: key[1].count(UNIT_SEPARATOR)):
+        parent_path = path.rsplit(UNIT_SEPARATOR, 1)[0] if UNIT_SEPARATOR in path else None
+        unit = Unit.objects.create(entity_id=entity_id, path=path, parent_id=ids.get((entity_id, parent_path)))
+        ids[(entity_id, path)] = unit.pk
+    return ids
+
+
+def _diff_people(rows, entity_ids, unit_ids, report: ImportReport):
+    existing = {
+        values[0]: values[1:]
+        for values in Person.objects.values_list("index_number", "pk", "active", *PERSON_FIELDS).iterator(chunk_size=10000)
+    }
+    creates, updates = [], []
+    in_file = set()
+    for row in rows:
+        in_file.add(row.index_number)
+        wanted = (
+            row.name,
+            row.email,
+            row.manager or None,
+            entity_ids[row.entity],
+            unit_ids[(entity_ids[row.entity], row.unit)] if row.unit else None,
+            row.category,
+            row.location_type,
+            row.duty_station,
+            row.language,
+        )
+        current = existing.get(row.index_number)
+        if current is None:
+            creates.append(Person(index_number=row.index_number, active=True, **dict(zip(PERSON_FIELDS, wanted))))
+            report.created += 1
+            report.sample("created", row.index_number, row.name)
+            continue
+        pk, active, *fields = current
+        if active and tuple(fields) == wanted:
+            report.unchanged += 1
+            continue
+        updates.append(Person(pk=pk, index_number=row.index_number, active=True, **dict(zip(PERSON_FIELDS, wanted))))
+        if active:
+            report.updated += 1
+            report.sample("updated", row.index_number, row.name)
+        else:
+            report.reactivated += 1
+            report.sample("reactivated", row.index_number, row.name)
+    deactivate = []
+    for index_number, (pk, active, name, *_rest) in existing.items():
+        if active and index_number not in in_file:
+            deactivate.append(pk)
+            report.deactivated += 1
+            report.sample("deactivated", index_number, name)
+    return creates, updates, deactivate

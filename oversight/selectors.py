@@ -1,0 +1,197 @@
+"""The cascade's numbers, computed in the database: the roll-up of Appendix E (CONTRACTS §3) and
+the state of every manager (§4). Commands, pages and exports all read them from here.
+
+Every figure is one set-based query: GROUP BY for counts, one recursive CTE for depths; no
+Python loop over people.
+"""
+
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Count, Q
+
+from dialogues.models import Attendance, Cycle, Session
+from org.models import Person
+
+STATES = ["complete", "in_progress", "ready", "waiting"]
+
+
+def reached_q(cycle: Cycle, prefix: str = "") -> Q:
+    """People who attended a session of the cycle as a participant, or led one."""
+    attended = Attendance.objects.filter(session__cycle=cycle).values("person_id")
+    led = Session.objects.filter(cycle=cycle).values("leader_id")
+    return Q(**{f"{prefix}id__in": attended}) | Q(**{f"{prefix}id__in": led})
+
+
+@dataclass(frozen=True)
+class UnitCount:
+    unit: str
+    personnel: int
+    participants: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.participants / self.personnel if self.personnel else None
+
+
+@dataclass(frozen=True)
+class EntityRollup:
+    entity: str
+    personnel: int
+    participants: int
+    units: list[UnitCount]
+
+    @property
+    def rate(self) -> float | None:
+        return self.participants / self.personnel if self.personnel else None
+
+
+def rollup(cycle: Cycle, *, entity_codes: list[str] | None = None) -> list[EntityRollup]:
+    """Appendix E for the cycle: per entity, one row per unit with personnel of its own, over
+    active people. Entities sorted by code, units by path (the unit-less row is `""`)."""
+    people = Person.objects.filter(active=True)
+    if entity_codes is not None:
+        people = people.filter(entity__code__in=entity_codes)
+    rows = (
+        people.values("entity__code", "unit__path")
+        .annotate(personnel=Count("id"), participants=Count("id", filter=reached_q(cycle)))
+        .order_by()
+    )
+    units: dict[str, list[UnitCount]] = {}
+    for row in rows:
+        units.setdefault(row["entity__code"], []).append(UnitCount(row["unit__path"] or "", row["personnel"], row["participants"]))
+    result = []
+    for code in sorted(units):
+        entity_units = sorted(units[code], key=lambda u: u.unit)
+        result.append(
+            EntityRollup(
+                entity=code,
+                personnel=sum(u.personnel for u in entity_units),
+                participants=sum(u.participants for u in entity_units),
+                units=entity_units,
+            )
+        )
+    return result
+
+
+def rollup_document(cycle: Cycle, entities: list[EntityRollup]) -> dict:
+    """The JSON of CONTRACTS §3."""
+    return {
+        "cycle": cycle.year,
+        "entities": [
+            {
+                "entity": e.entity,
+                "personnel": e.personnel,
+                "participants": e.participants,
+                "units": [{"unit": u.unit, "personnel": u.personnel, "participants": u.participants} for u in e.units],
+            }
+            for e in entities
+        ],
+        "total": {"personnel": sum(e.personnel for e in entities), "participants": sum(e.participants for e in entities)},
+    }
+
+
+def rollup_csv_rows(entities: list[EntityRollup]) -> list[list]:
+    """The CSV of CONTRACTS §3: units, a TOTAL row per entity, then ALL,TOTAL."""
+    rows: list[list] = [["entity", "unit", "personnel", "participants"]]
+    for e in entities:
+        rows.extend([e.entity, u.unit, u.personnel, u.participants] for u in e.units)
+        rows.append([e.entity, "TOTAL", e.personnel, e.participants])
+    rows.append(["ALL", "TOTAL", sum(e.personnel for e in entities), sum(e.participants for e in entities)])
+    return rows
+
+
+def _cascade_sql(where: str) -> str:
+    person, session, attendance = Person._meta.db_table, Session._meta.db_table, Attendance._meta.db_table
+    return f"""
+WITH RECURSIVE tree (index_number, depth) AS (
+    SELECT index_number, 0 FROM {person} WHERE active AND manager_id IS NULL
+    UNION ALL
+    SELECT p.index_number, t.depth + 1 FROM {person} p JOIN tree t ON p.manager_id = t.index_number WHERE p.active
+),
+attended AS (
+    SELECT DISTINCT a.person_id FROM {attendance} a JOIN {session} s ON s.id = a.session_id WHERE s.cycle_id = %(cycle)s
+),
+led AS (
+    SELECT leader_id, COUNT(*) AS sessions FROM {session} WHERE cycle_id = %(cycle)s GROUP BY leader_id
+),
+reports AS (
+    SELECT r.manager_id, COUNT(*) AS reports,
+           SUM(CASE WHEN r.id IN (SELECT person_id FROM attended) OR r.id IN (SELECT leader_id FROM led) THEN 1 ELSE 0 END) AS reached
+    FROM {person} r WHERE r.active AND r.manager_id IS NOT NULL GROUP BY r.manager_id
+),
+managers AS (
+    SELECT m.id, m.index_number, m.entity_id, t.depth, rp.reports, rp.reached, COALESCE(l.sessions, 0) AS sessions_led,
+           (m.manager_id IS NULL OR m.id IN (SELECT person_id FROM attended)) AS attended
+    FROM reports rp
+    JOIN {person} m ON m.index_number = rp.manager_id AND m.active
+    LEFT JOIN tree t ON t.index_number = m.index_number
+    LEFT JOIN led l ON l.leader_id = m.id
+)
+SELECT id, index_number, entity_id, depth, reports, reached, sessions_led, attended,
+       CASE WHEN reached = reports THEN 'complete'
+            WHEN sessions_led >= 1 THEN 'in_progress'
+            WHEN attended THEN 'ready'
+            ELSE 'waiting' END AS state
+FROM managers {where}
+ORDER BY index_number
+"""
+
+
+@dataclass(frozen=True)
+class ManagerState:
+    person_id: int
+    index_number: str
+    entity_id: int
+    depth: int
+    reports: int
+    reports_reached: int
+    sessions_led: int
+    attended: bool
+    state: str
+
+
+def cascade_states(cycle: Cycle, *, entity_ids: list[int] | None = None, person_ids: list[int] | None = None) -> list[ManagerState]:
+    """Every manager (an active person with an active direct report) and their state in the
+    cycle, sorted by index number; optionally only those of some entities or some people."""
+    params: dict = {"cycle": cycle.pk}
+    clauses = []
+    if entity_ids is not None:
+        clauses.append("entity_id IN (%s)" % ",".join(str(int(i)) for i in entity_ids) if entity_ids else "1 = 0")
+    if person_ids is not None:
+        clauses.append("id IN (%s)" % ",".join(str(int(i)) for i in person_ids) if person_ids else "1 = 0")
+    where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+    with connection.cursor() as cursor:
+        cursor.execute(_cascade_sql(where), params)
+        return [
+            ManagerState(pid, index, entity, depth, reports, int(reached), led, bool(attended), state)
+            for pid, index, entity, depth, reports, reached, led, attended, state in cursor.fetchall()
+        ]
+
+
+def cascade_document(cycle: Cycle, managers: list[ManagerState]) -> dict:
+    """The JSON of CONTRACTS §4."""
+    states = dict.fromkeys(sorted(STATES), 0)
+    for m in managers:
+        states[m.state] += 1
+    return {
+        "cycle": cycle.year,
+        "managers": [
+            {
+                "index_number": m.index_number,
+                "depth": m.depth,
+                "reports": m.reports,
+                "reports_reached": m.reports_reached,
+                "sessions_led": m.sessions_led,
+                "attended": m.attended,
+                "state": m.state,
+            }
+            for m in managers
+        ],
+        "states": states,
+    }
+
+
+def current_cycle() -> Cycle | None:
+    """The cycle people work in now: the latest one."""
+    return Cycle.objects.order_by("-year").first()
