@@ -51,24 +51,28 @@ def database_from_url(url: str) -> dict:
     raise ImproperlyConfigured(f"DATABASE_URL scheme not supported: {parts.scheme!r}")
 
 
-def email_from_url(url: str) -> dict:
-    """`smtp://user:pass@host:port` (add `?tls=1` or `?ssl=1`), or `console:` (the default)."""
+def mailer_from_url(url: str) -> dict:
+    """A MAILERS entry from `smtp://user:pass@host:port` (add `?tls=1` or `?ssl=1`),
+    `console:` (the default: e-mail printed) or `locmem:`."""
     if not url or url.startswith("console:"):
-        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+        return {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
     if url.startswith("locmem:"):
-        return {"EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
+        return {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
     parts = urlsplit(url)
     if parts.scheme != "smtp":
         raise ImproperlyConfigured(f"EMAIL_URL scheme not supported: {parts.scheme!r}")
     query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
     return {
-        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "EMAIL_HOST": parts.hostname or "localhost",
-        "EMAIL_PORT": parts.port or 25,
-        "EMAIL_HOST_USER": unquote(parts.username or ""),
-        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
-        "EMAIL_USE_TLS": query.get("tls") == "1",
-        "EMAIL_USE_SSL": query.get("ssl") == "1",
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": parts.hostname or "localhost",
+            "port": parts.port or 25,
+            "username": unquote(parts.username or ""),
+            "password": unquote(parts.password or ""),
+            "use_tls": query.get("tls") == "1",
+            "use_ssl": query.get("ssl") == "1",
+            "timeout": 30,
+        },
     }
 
 
@@ -120,6 +124,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "accounts.context_processors.scope",
             ],
         },
     },
@@ -163,7 +168,7 @@ STORAGES = {
     },
 }
 
-globals().update(email_from_url(env("EMAIL_URL")))
+MAILERS = {"default": mailer_from_url(env("EMAIL_URL"))}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "cascade@localhost")
 
 # Uploads: cap what an import may weigh (CSV/XLSX); XLSX is also capped once unpacked.

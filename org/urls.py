@@ -1,4 +1,8 @@
 from django.urls import path
 
+from . import views
+
 app_name = "org"
-urlpatterns: list = []
+urlpatterns = [
+    path("import/", views.upload, name="upload"),
+]

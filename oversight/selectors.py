@@ -8,7 +8,7 @@ Python loop over people.
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import BooleanField, Case, Count, Q, Value, When
 
 from dialogues.models import Attendance, Cycle, Session
 from org.models import Person
@@ -16,11 +16,21 @@ from org.models import Person
 STATES = ["complete", "in_progress", "ready", "waiting"]
 
 
-def reached_q(cycle: Cycle, prefix: str = "") -> Q:
+def reached_q(cycle: Cycle) -> Q:
     """People who attended a session of the cycle as a participant, or led one."""
     attended = Attendance.objects.filter(session__cycle=cycle).values("person_id")
     led = Session.objects.filter(cycle=cycle).values("leader_id")
-    return Q(**{f"{prefix}id__in": attended}) | Q(**{f"{prefix}id__in": led})
+    return Q(id__in=attended) | Q(id__in=led)
+
+
+def direct_reports_reached(cycle: Cycle, manager: Person):
+    """A manager's active direct reports, each with `reached` for the cycle."""
+    return (
+        Person.objects.filter(manager_id=manager.index_number, active=True)
+        .annotate(reached=Case(When(reached_q(cycle), then=Value(True)), default=Value(False), output_field=BooleanField()))
+        .select_related("unit")
+        .order_by("name")
+    )
 
 
 @dataclass(frozen=True)
@@ -134,7 +144,6 @@ SELECT id, index_number, entity_id, depth, reports, reached, sessions_led, atten
             WHEN attended THEN 'ready'
             ELSE 'waiting' END AS state
 FROM managers {where}
-ORDER BY index_number
 """
 
 
@@ -151,22 +160,37 @@ class ManagerState:
     state: str
 
 
+def _where(entity_ids: list[int] | None, person_ids: list[int] | None) -> str:
+    # Integers only, formatted by int(): nothing from a user reaches the SQL text.
+    clauses = []
+    for column, ids in (("entity_id", entity_ids), ("id", person_ids)):
+        if ids is not None:
+            clauses.append(f"{column} IN ({','.join(str(int(i)) for i in ids)})" if ids else "1 = 0")
+    return ("WHERE " + " AND ".join(clauses)) if clauses else ""
+
+
 def cascade_states(cycle: Cycle, *, entity_ids: list[int] | None = None, person_ids: list[int] | None = None) -> list[ManagerState]:
     """Every manager (an active person with an active direct report) and their state in the
     cycle, sorted by index number; optionally only those of some entities or some people."""
     params: dict = {"cycle": cycle.pk}
-    clauses = []
-    if entity_ids is not None:
-        clauses.append("entity_id IN (%s)" % ",".join(str(int(i)) for i in entity_ids) if entity_ids else "1 = 0")
-    if person_ids is not None:
-        clauses.append("id IN (%s)" % ",".join(str(int(i)) for i in person_ids) if person_ids else "1 = 0")
-    where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+    where = _where(entity_ids, person_ids)
     with connection.cursor() as cursor:
-        cursor.execute(_cascade_sql(where), params)
+        cursor.execute(_cascade_sql(where) + " ORDER BY index_number", params)
         return [
             ManagerState(pid, index, entity, depth, reports, int(reached), led, bool(attended), state)
             for pid, index, entity, depth, reports, reached, led, attended, state in cursor.fetchall()
         ]
+
+
+def state_counts(cycle: Cycle, *, entity_ids: list[int] | None = None) -> dict[int, dict[str, int]]:
+    """How many managers of each entity are in each state: {entity_id: {state: count}}."""
+    sql = f"SELECT entity_id, state, COUNT(*) FROM ({_cascade_sql(_where(entity_ids, None))}) states GROUP BY entity_id, state"
+    counts: dict[int, dict[str, int]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"cycle": cycle.pk})
+        for entity_id, state, count in cursor.fetchall():
+            counts.setdefault(entity_id, dict.fromkeys(STATES, 0))[state] = count
+    return counts
 
 
 def cascade_document(cycle: Cycle, managers: list[ManagerState]) -> dict:

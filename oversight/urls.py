@@ -1,4 +1,8 @@
 from django.urls import path
 
+from . import views
+
 app_name = "oversight"
-urlpatterns: list = []
+urlpatterns = [
+    path("entities/<str:code>/", views.entity, name="entity"),
+]

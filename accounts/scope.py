@@ -1,0 +1,116 @@
+"""The one scoping layer: what a user may see and do. Every view and export starts here.
+
+Roles (PRODUCT.md):
+- participant: everyone with a person record; sees their own record;
+- session leader: a person with active direct reports; sees their own sessions and reports;
+- head of entity: derived (the person at the top of an entity: no manager, or a manager in
+  another entity) or granted; sees names and sheets of their entity;
+- focal point: granted per entity; sees names and sheets of their entity;
+- Ethics Office: granted; sees aggregates of every entity and never a name.
+A user without access to an object gets 404, as if it did not exist.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from dialogues.models import Session
+from org.models import Entity, Person
+
+from .models import Role, RoleGrant
+
+
+@dataclass(frozen=True)
+class Scope:
+    person: Person | None
+    ethics_office: bool
+    focal_entity_ids: frozenset[int]
+    head_entity_ids: frozenset[int]
+    is_manager: bool
+
+    @property
+    def named_entity_ids(self) -> frozenset[int]:
+        """Entities whose people, sessions and sign-in sheets this user may see by name."""
+        return self.focal_entity_ids | self.head_entity_ids
+
+    @property
+    def sees_all_aggregates(self) -> bool:
+        return self.ethics_office
+
+    def can_see_entity_numbers(self, entity: Entity) -> bool:
+        return self.ethics_office or entity.pk in self.named_entity_ids
+
+
+def scope_for(user) -> Scope:
+    """Build (once per request) the scope of a logged-in user."""
+    cached = getattr(user, "_cascade_scope", None)
+    if cached is not None:
+        return cached
+    grants = list(RoleGrant.objects.filter(user=user).values_list("role", "entity_id")) if user.is_authenticated else []
+    person = getattr(user, "person", None) if user.is_authenticated else None
+    if person is not None and not person.active:
+        person = None  # someone who left keeps their login but loses their roles
+    heads = {entity for role, entity in grants if role == Role.HEAD_OF_ENTITY}
+    is_manager = False
+    if person is not None:
+        is_manager = Person.objects.filter(manager_id=person.index_number, active=True).exists()
+        if person.manager_id is None or Person.objects.filter(index_number=person.manager_id).exclude(entity_id=person.entity_id).exists():
+            heads.add(person.entity_id)
+    scope = Scope(
+        person=person,
+        ethics_office=any(role == Role.ETHICS_OFFICE for role, _e in grants),
+        focal_entity_ids=frozenset(entity for role, entity in grants if role == Role.FOCAL_POINT),
+        head_entity_ids=frozenset(heads),
+        is_manager=is_manager,
+    )
+    if user.is_authenticated:
+        user._cascade_scope = scope
+    return scope
+
+
+def visible_sessions(scope: Scope) -> QuerySet[Session]:
+    """Sessions with names: a leader's own, and every session led in an entity the user may
+    see by name. The Ethics Office sees none (it gets numbers, not sign-in sheets)."""
+    condition = Q(pk__in=[])
+    if scope.person is not None:
+        condition |= Q(leader=scope.person)
+    if scope.named_entity_ids:
+        condition |= Q(leader__entity_id__in=scope.named_entity_ids)
+    return Session.objects.filter(condition)
+
+
+def session_or_404(scope: Scope, pk: int) -> Session:
+    try:
+        return visible_sessions(scope).select_related("leader__entity", "leader__unit", "cycle").get(pk=pk)
+    except Session.DoesNotExist:
+        raise Http404 from None
+
+
+def visible_entities(scope: Scope) -> QuerySet[Entity]:
+    """Entities whose aggregates the user may see."""
+    if scope.ethics_office:
+        return Entity.objects.all()
+    return Entity.objects.filter(pk__in=scope.named_entity_ids)
+
+
+def entity_or_404(scope: Scope, code: str) -> Entity:
+    try:
+        return visible_entities(scope).get(code=code)
+    except Entity.DoesNotExist:
+        raise Http404 from None
+
+
+def direct_reports(scope: Scope) -> QuerySet[Person]:
+    if scope.person is None:
+        return Person.objects.none()
+    return Person.objects.filter(manager_id=scope.person.index_number, active=True)
+
+
+def can_import_org(scope: Scope) -> bool:
+    return scope.ethics_office
+
+
+def attendance_import_entity_ids(scope: Scope) -> frozenset[int]:
+    """Focal points import attendance for their own entities only."""
+    return scope.focal_entity_ids
