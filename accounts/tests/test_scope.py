@@ -177,3 +177,10 @@ def test_person_who_left_loses_their_roles(nala):
     scope = scope_for(nala)
     assert scope.person is None and not scope.is_manager
     assert not visible_sessions(scope).exists()
+
+
+def test_login_speaks_the_persons_language_from_the_organization_file(client, org):
+    make_user("amina@example.org", "S000004")  # language "ar" in the sample
+    response = client.post(reverse("login"), {"username": "amina@example.org", "password": PASSWORD}, follow=True)
+    assert response.context["LANGUAGE_CODE"] == "ar"
+    assert 'dir="rtl"' in response.content.decode()
