@@ -15,6 +15,7 @@ from .models import Attendance, Cycle, Mode, Session, UnmatchedParticipant
 REQUIRED = ["session_ref", "date", "leader_index_number"]
 KNOWN = REQUIRED + ["participant_index_number", "participant_name", "mode"]
 MAX_PARTICIPANTS = 25
+MAX_NAME_LENGTH = UnmatchedParticipant._meta.get_field("name").max_length
 
 
 def cycle_open(*, year: int, topic: str, opens: datetime.date, deadline: datetime.date, actor=None) -> tuple[Cycle, bool]:
@@ -101,6 +102,8 @@ def validate_attendance_table(table: Table, *, cycle: Cycle, entity_ids: set[int
             errors.append(Problem(number, "participant_index_number", _("%(value)s is not an active person") % {"value": participant}))
         elif not participant and not name:
             errors.append(Problem(number, "participant_index_number", _("give participant_index_number or participant_name")))
+        elif not participant and len(name) > MAX_NAME_LENGTH:
+            errors.append(Problem(number, "participant_name", _("use at most %(max)d characters") % {"max": MAX_NAME_LENGTH}))
         if mode not in Mode.values:
             errors.append(Problem(number, "mode", _("“%(value)s” is not one of: %(allowed)s") % {"value": mode, "allowed": ", ".join(Mode.values)}))
         if len(errors) > row_errors:

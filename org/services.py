@@ -21,6 +21,14 @@ UNIT_SEPARATOR = " > "
 # What a person row holds, in the order compared with the database to tell "updated".
 PERSON_FIELDS = ["name", "email", "manager_id", "entity_id", "unit_id", "category", "location_type", "duty_station", "language"]
 SAMPLE_SIZE = 200
+# The columns' room in the database: a longer value is a problem of the file, not a crash.
+MAX_LENGTHS = {
+    "name": Person._meta.get_field("name").max_length,
+    "email": Person._meta.get_field("email").max_length,
+    "entity_name": Entity._meta.get_field("name").max_length,
+    "unit": Unit._meta.get_field("path").max_length,
+    "duty_station": Person._meta.get_field("duty_station").max_length,
+}
 
 
 @dataclass
@@ -139,6 +147,9 @@ def validate_org_table(table: Table) -> tuple[list[OrgRow], list[Problem], list[
                 )
         if row.unit and any(not level for level in row.unit.split(UNIT_SEPARATOR)):
             errors.append(Problem(number, "unit", _("a level of the path is empty")))
+        for column, limit in MAX_LENGTHS.items():
+            if len(getattr(row, column)) > limit:
+                errors.append(Problem(number, column, _("use at most %(max)d characters") % {"max": limit}))
         for column, choices in (("category", Category), ("location_type", LocationType), ("language", Language)):
             problem = _choice_problem(number, column, getattr(row, column), choices)
             if problem:
