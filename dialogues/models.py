@@ -1,9 +1,12 @@
-"""The yearly cycle and its sessions, with who attended each."""
+"""The yearly cycle, its dialogue kit, and its sessions with who was invited and who attended."""
+
+import secrets
+import uuid
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from org.models import Person
+from org.models import Language, Person
 
 
 class Cycle(models.Model):
@@ -33,6 +36,15 @@ class Mode(models.TextChoices):
     PHONE = "phone", _("Phone")
 
 
+class SessionStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+def new_signin_secret() -> str:
+    return secrets.token_urlsafe(24)
+
+
 class Session(models.Model):
     cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("cycle"))
     leader = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="sessions_led", verbose_name=_("leader"))
@@ -40,6 +52,20 @@ class Session(models.Model):
     ref = models.CharField(_("reference"), max_length=50)
     date = models.DateField(_("date"))
     mode = models.CharField(_("mode"), max_length=20, choices=Mode, default=Mode.IN_PERSON)
+    # Scheduled sessions know their time; sessions imported from a sheet know only their day.
+    starts_at = models.DateTimeField(_("starts at"), null=True, blank=True)
+    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=90)
+    time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
+    location = models.CharField(_("room or link"), max_length=500, blank=True)
+    languages = models.CharField(_("languages"), max_length=40, blank=True, help_text=_("Codes separated by commas."))
+    status = models.CharField(_("status"), max_length=20, choices=SessionStatus, default=SessionStatus.SCHEDULED)
+    # The calendar identity of the invitation: a stable UID and a SEQUENCE bumped on each change.
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    sequence = models.PositiveIntegerField(default=0)
+    monitor = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="sessions_monitored", verbose_name=_("attendance monitor")
+    )
+    signin_secret = models.CharField(max_length=64, default=new_signin_secret, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -53,9 +79,17 @@ class Session(models.Model):
         return f"{self.ref} ({self.date})"
 
 
+class AttendanceMethod(models.TextChoices):
+    SELF = "self", _("Self sign-in")
+    MONITOR = "monitor", _("Recorded by the leader or monitor")
+    CONFERENCE = "conference", _("Video-conference report")
+    SHEET = "sheet", _("Paper sign-in sheet")
+
+
 class Attendance(models.Model):
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendances")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="attendances")
+    method = models.CharField(max_length=20, choices=AttendanceMethod, default=AttendanceMethod.SHEET)
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -74,3 +108,103 @@ class UnmatchedParticipant(models.Model):
     class Meta:
         verbose_name = _("unmatched participant")
         verbose_name_plural = _("unmatched participants")
+
+
+class Invitation(models.Model):
+    """A person invited to a session, with what they told the leader ahead of it."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="invitations")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="invitations")
+    needs = models.TextField(_("accessibility or working-hour needs"), blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["session", "person"], name="invitation_once_per_session")]
+
+
+class Kit(models.Model):
+    """The dialogue kit of a cycle, written by the Ethics Office."""
+
+    cycle = models.OneToOneField(Cycle, on_delete=models.CASCADE, related_name="kit")
+    language = models.CharField(_("original language"), max_length=2, choices=Language, default=Language.EN)
+    why_it_matters = models.TextField(_("why it matters"), blank=True)
+    key_lessons = models.TextField(_("key lessons"), blank=True, help_text=_("One per line."))
+    ground_rules = models.TextField(_("ground rules"), blank=True, help_text=_("One per line."))
+    guidelines = models.TextField(_("guidelines for the leader"), blank=True)
+    published = models.BooleanField(_("published"), default=False)
+
+    def __str__(self) -> str:
+        return str(self.cycle)
+
+
+class AgendaItem(models.Model):
+    kit = models.ForeignKey(Kit, on_delete=models.CASCADE, related_name="agenda")
+    order = models.PositiveSmallIntegerField(_("order"))
+    title = models.CharField(_("title"), max_length=200)
+    minutes = models.PositiveSmallIntegerField(_("minutes"))
+    guidance = models.TextField(_("what to say and do"), blank=True)
+
+    class Meta:
+        ordering = ["order"]
+
+
+class ScenarioFormat(models.TextChoices):
+    WRITTEN = "written", _("Written")
+    SCRIPT = "script", _("Script with roles")
+    VIDEO = "video", _("Video")
+
+
+class Scenario(models.Model):
+    kit = models.ForeignKey(Kit, on_delete=models.CASCADE, related_name="scenarios")
+    order = models.PositiveSmallIntegerField(_("order"))
+    title = models.CharField(_("title"), max_length=200)
+    format = models.CharField(_("format"), max_length=20, choices=ScenarioFormat, default=ScenarioFormat.WRITTEN)
+    text = models.TextField(_("text"))
+    video_url = models.URLField(_("video link"), blank=True)
+    key_messages = models.TextField(_("key messages"), blank=True, help_text=_("One per line."))
+    resources = models.TextField(_("resources"), blank=True, help_text=_("One per line."))
+
+    class Meta:
+        ordering = ["order"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DiscussionQuestion(models.Model):
+    scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="questions")
+    order = models.PositiveSmallIntegerField(_("order"))
+    text = models.TextField(_("question"))
+    follow_ups = models.TextField(_("follow-up questions"), blank=True, help_text=_("One per line."))
+    important_points = models.TextField(_("important points"), blank=True, help_text=_("One per line; for the leader only."))
+    references = models.TextField(_("references"), blank=True, help_text=_("One per line: a regulation, a rule, a paragraph."))
+
+    class Meta:
+        ordering = ["order"]
+
+
+class ScenarioVote(models.Model):
+    """An invitee's wish to discuss a scenario."""
+
+    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="votes")
+    scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="votes")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["invitation", "scenario"], name="vote_once_per_scenario")]
+
+
+class CaptureKind(models.TextChoices):
+    QUESTION = "question", _("A question nobody could answer")
+    CONTRIBUTION = "contribution", _("A key contribution")
+
+
+class SessionCapture(models.Model):
+    """Written down during the session in facilitator mode, never with a participant's name."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="captures")
+    kind = models.CharField(max_length=20, choices=CaptureKind)
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]

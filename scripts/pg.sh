@@ -5,19 +5,15 @@
 
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 
-pg_install() {
-    if [ ! -x "$PG_BIN/initdb" ]; then
-        echo "Installing the PostgreSQL 15 server (Debian package postgresql-15)..." >&2
-        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15 >/dev/null
-    fi
-}
+# shellcheck source=scripts/debian.sh
+. "$(dirname "${BASH_SOURCE[0]}")/debian.sh"
 
 pg_as_owner() {
     if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
 pg_start() {
-    pg_install
+    need_debian_packages postgresql-15
     PG_DIR=$(mktemp -d /tmp/cascade-pg.XXXXXX)
     [ "$(id -u)" = 0 ] && chown postgres: "$PG_DIR"
     PG_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
