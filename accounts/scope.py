@@ -114,3 +114,29 @@ def can_import_org(scope: Scope) -> bool:
 def attendance_import_entity_ids(scope: Scope) -> frozenset[int]:
     """Focal points import attendance for their own entities only."""
     return scope.focal_entity_ids
+
+
+def led_session_or_404(scope: Scope, pk: int) -> Session:
+    """A session the user leads: only its leader may run it (no delegation)."""
+    if scope.person is None:
+        raise Http404
+    try:
+        return Session.objects.select_related("leader__entity", "leader__unit", "cycle").get(pk=pk, leader=scope.person)
+    except Session.DoesNotExist:
+        raise Http404 from None
+
+
+def monitored_session_or_404(scope: Scope, pk: int) -> Session:
+    """A session whose attendance the user may record: its leader or its appointed monitor."""
+    if scope.person is None:
+        raise Http404
+    try:
+        return Session.objects.select_related("leader__entity", "cycle").get(Q(leader=scope.person) | Q(monitor=scope.person), pk=pk)
+    except Session.DoesNotExist:
+        raise Http404 from None
+
+
+def sheet_session_or_404(scope: Scope, pk: int) -> Session:
+    """A session whose sign-in sheet (Appendix A) the user may see: its leader and the focal
+    points (and head) of its entity. Never the Ethics Office as such."""
+    return session_or_404(scope, pk)

@@ -66,6 +66,8 @@ class Session(models.Model):
         Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="sessions_monitored", verbose_name=_("attendance monitor")
     )
     signin_secret = models.CharField(max_length=64, default=new_signin_secret, editable=False)
+    # The scenarios the leader chose for the session (two, a third if time allows).
+    scenarios = models.ManyToManyField("Scenario", blank=True, related_name="sessions", verbose_name=_("scenarios"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -90,6 +92,8 @@ class Attendance(models.Model):
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendances")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="attendances")
     method = models.CharField(max_length=20, choices=AttendanceMethod, default=AttendanceMethod.SHEET)
+    # Who recorded it and when: the row is its own audit entry (a sign-in is the busiest write).
+    recorded_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

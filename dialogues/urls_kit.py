@@ -1,0 +1,3 @@
+"""Routes of kit; included by dialogues/urls.py."""
+
+urlpatterns: list = []

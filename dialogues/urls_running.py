@@ -1,0 +1,3 @@
+"""Routes of running; included by dialogues/urls.py."""
+
+urlpatterns: list = []

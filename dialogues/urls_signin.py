@@ -1,0 +1,3 @@
+"""Routes of signin; included by dialogues/urls.py."""
+
+urlpatterns: list = []
