@@ -17,3 +17,39 @@ def formats_dir() -> Path:
     if not SHARED_FORMATS.is_dir():
         pytest.fail(f"the contracts' sample files are expected at {SHARED_FORMATS}")
     return SHARED_FORMATS
+
+
+class SmtpInbox:
+    """Messages received by a real SMTP server on loopback (aiosmtpd)."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        import email
+        from email import policy
+
+        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_inbox(settings):
+    """Point the default mailer at an aiosmtpd server on 127.0.0.1 and collect what arrives."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = SmtpInbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.MAILERS = {
+        "default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 10}}
+    }
+    try:
+        yield inbox
+    finally:
+        controller.stop()

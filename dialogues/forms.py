@@ -1,12 +1,139 @@
+import datetime
+from zoneinfo import ZoneInfo, available_timezones
+
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cascade.forms import TableUploadForm
+from org.models import Language, Person
 
-from .models import Cycle
+from .models import Cycle, Mode, Scenario
+from .scheduling import MAX_PER_SESSION, SessionPlan
 
 
 class AttendanceUploadForm(TableUploadForm):
     cycle = forms.ModelChoiceField(queryset=Cycle.objects.all(), label=_("Cycle"), empty_label=None, to_field_name="year")
 
     field_order = ["cycle", "file"]
+
+
+def time_zone_choices():
+    return [(name, name) for name in sorted(available_timezones()) if "/" in name or name == "UTC"]
+
+
+class ScheduleForm(forms.Form):
+    """When, where and with whom; `starts_at` and `people` are derived in clean()."""
+
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    start_time = forms.TimeField(label=_("Start time"), widget=forms.TimeInput(attrs={"type": "time"}))
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices, initial="UTC")
+    duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=30, max_value=240, initial=90)
+    mode = forms.ChoiceField(label=_("Mode"), choices=Mode.choices, initial=Mode.IN_PERSON)
+    location = forms.CharField(label=_("Room or link"), max_length=500, required=False)
+    languages = forms.MultipleChoiceField(label=_("Languages"), choices=Language.choices, required=False, widget=forms.CheckboxSelectMultiple)
+    invitees = forms.ModelMultipleChoiceField(label=_("Your direct reports"), queryset=Person.objects.none(), required=False, widget=forms.CheckboxSelectMultiple)
+    others = forms.CharField(
+        label=_("Also invite"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Index numbers or e-mail addresses, one per line."),
+    )
+
+    def __init__(self, *args, leader: Person, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.leader = leader
+        self.fields["invitees"].queryset = Person.objects.filter(manager_id=leader.index_number, active=True).order_by("name")
+
+    def clean_others(self):
+        wanted = [line.strip() for line in self.cleaned_data["others"].replace(",", "\n").splitlines() if line.strip()]
+        found, unknown = [], []
+        for entry in wanted:
+            person = Person.objects.filter(active=True).filter(Q(index_number=entry) | Q(email__iexact=entry)).first()
+            (found if person else unknown).append(person or entry)
+        if unknown:
+            raise forms.ValidationError(_("Not found among active people: %(entries)s") % {"entries": ", ".join(unknown)})
+        return found
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date") and data.get("start_time") and data.get("time_zone"):
+            data["starts_at"] = datetime.datetime.combine(data["date"], data["start_time"], tzinfo=ZoneInfo(data["time_zone"]))
+        people = {p.pk: p for p in list(data.get("invitees") or []) + list(data.get("others") or [])}
+        people.pop(self.leader.pk, None)
+        data["people"] = sorted(people.values(), key=lambda p: p.name)
+        if not data["people"] and not self.errors:
+            raise forms.ValidationError(_("Invite at least one person."))
+        return data
+
+    def plan(self, *, starts_at=None, people=None) -> SessionPlan:
+        data = self.cleaned_data
+        return SessionPlan(
+            starts_at=starts_at or data["starts_at"],
+            time_zone=data["time_zone"],
+            duration_minutes=data["duration_minutes"],
+            mode=data["mode"],
+            location=data["location"],
+            languages=data["languages"],
+            invitee_ids=[p.pk for p in (people if people is not None else data["people"])],
+        )
+
+
+class RespondForm(forms.Form):
+    needs = forms.CharField(
+        label=_("Accessibility or working-hour needs"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Only the session's leader sees this."),
+    )
+    scenarios = forms.ModelMultipleChoiceField(
+        label=_("Scenarios you would like to discuss"), queryset=Scenario.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, cycle, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scenarios"].queryset = Scenario.objects.filter(kit__cycle=cycle, kit__published=True).order_by("order")
+
+
+class SplitForm(forms.Form):
+    """The leader's adjustment of a proposed split: a start per session, a session per person."""
+
+    def __init__(self, *args, people: list[Person], groups: list[list[Person]], first_start: datetime.datetime, duration: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.people, self.group_count = people, len(groups)
+        gap = datetime.timedelta(minutes=duration + 30)
+        for number in range(1, self.group_count + 1):
+            start = first_start + gap * (number - 1)
+            self.fields[f"date_{number}"] = forms.DateField(label=_("Date"), initial=start.date(), widget=forms.DateInput(attrs={"type": "date"}))
+            self.fields[f"time_{number}"] = forms.TimeField(label=_("Start time"), initial=start.time(), widget=forms.TimeInput(attrs={"type": "time"}))
+        choices = [(n, _("Session %(number)d") % {"number": n}) for n in range(1, self.group_count + 1)]
+        for number, group in enumerate(groups, start=1):
+            for person in group:
+                self.fields[f"group_{person.pk}"] = forms.TypedChoiceField(label=person.name, choices=choices, coerce=int, initial=number)
+
+    def group_fields(self):
+        return [(n, self[f"date_{n}"], self[f"time_{n}"]) for n in range(1, self.group_count + 1)]
+
+    def person_fields(self):
+        return [self[f"group_{p.pk}"] for p in self.people]
+
+    def clean(self):
+        data = super().clean()
+        sizes = {}
+        for person in self.people:
+            number = data.get(f"group_{person.pk}")
+            sizes[number] = sizes.get(number, 0) + 1
+        for number, size in sorted(sizes.items(), key=lambda item: item[0] or 0):
+            if number and size > MAX_PER_SESSION:
+                raise forms.ValidationError(_("Session %(number)d has %(size)d people; a session holds at most %(max)d.") % {"number": number, "size": size, "max": MAX_PER_SESSION})
+        return data
+
+    def groups(self, time_zone: str) -> list[tuple[datetime.datetime, list[Person]]]:
+        """Non-empty sessions, each with its start and its people."""
+        result = []
+        for number in range(1, self.group_count + 1):
+            members = [p for p in self.people if self.cleaned_data[f"group_{p.pk}"] == number]
+            if members:
+                start = datetime.datetime.combine(self.cleaned_data[f"date_{number}"], self.cleaned_data[f"time_{number}"], tzinfo=ZoneInfo(time_zone))
+                result.append((start, members))
+        return result
