@@ -234,3 +234,12 @@ def test_two_reminder_runs_at_once_send_each_reminder_once(smtp_inbox):
         thread.join()
     assert sum(results) == 8
     assert sorted(m["To"] for m in smtp_inbox.messages) == sorted(p.email for p in people)
+
+
+def test_send_reminders_command_runs_the_task(team, smtp_inbox, capsys):
+    from django.core.management import call_command
+
+    session_schedule(leader=team["marta"], cycle=team["cycle"], plan=plan(team["reports"][:1], starts_at=soon(days=2)), actor=team["user"])
+    call_command("send_reminders")
+    assert [m["To"] for m in smtp_inbox.messages] == [team["reports"][0].email]
+    assert "SUCCESSFUL" in capsys.readouterr().out
