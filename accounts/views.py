@@ -9,7 +9,6 @@ from oversight.selectors import cascade_states, current_cycle, direct_reports_re
 
 from .scope import scope_for, visible_entities
 
-
 # The organization file says `zh`; Django's catalogue for simplified Chinese is `zh-hans`.
 PROFILE_TO_DJANGO = {"zh": "zh-hans"}
 

@@ -105,9 +105,7 @@ def _cell_text(value) -> str:
 
 def _table_from_rows(rows) -> Table:
     iterator = iter(rows)
-    header = None
-    for header in iterator:
-        break
+    header = next(iterator, None)
     if not header or not any(cell.strip() for cell in header):
         raise TableError(Problem(1, "file", _("the first row must hold the column names")))
     names = [cell.strip() for cell in header]

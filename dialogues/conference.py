@@ -78,7 +78,7 @@ def read_conference_report(data: bytes) -> list[ConferenceAttendee]:
             break  # the participants table ends at a blank line or the next section
         cells = _split(line)
 
-        def cell(index):
+        def cell(index, cells=cells):
             return cells[index] if index is not None and index < len(cells) else ""
 
         attendee = ConferenceAttendee(row=number + 1, name=cell(name_i), email=cell(email_i).lower(), upn=cell(upn_i).lower(), role=cell(role_i))

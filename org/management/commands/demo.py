@@ -19,7 +19,7 @@ from org.models import Entity, Person
 from org.services import org_import
 from oversight.selectors import STATES, cascade_states, rollup
 
-PASSWORD = "cascade-demo"
+PASSWORD = "cascade-demo"  # noqa: S105 (the demo's published password)
 URL = "http://127.0.0.1:8000/"
 
 
