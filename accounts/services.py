@@ -30,3 +30,17 @@ def staged_file_take(*, user, kind: str, pk) -> StagedFile | None:
     if staged is not None:
         StagedFile.objects.filter(pk=staged.pk).delete()
     return staged
+
+
+def user_link_person(user) -> None:
+    """Link an account to the person of the organization file with the same e-mail, so that
+    roles derived from reporting lines follow people who were given an account by hand."""
+    if user.person_id is not None:
+        return
+    from org.models import Person
+
+    matches = list(Person.objects.filter(active=True, email__iexact=user.email).values_list("pk", flat=True)[:2])
+    if len(matches) == 1 and not type(user).objects.filter(person_id=matches[0]).exists():
+        user.person_id = matches[0]
+        user.save(update_fields=["person"])
+        audit_record(actor=user, action="account.link_person", target=user.email)

@@ -8,6 +8,7 @@ from dialogues.models import Session
 from oversight.selectors import cascade_states, current_cycle, direct_reports_reached, rollup, state_counts
 
 from .scope import scope_for, visible_entities
+from .services import user_link_person
 
 # The organization file says `zh`; Django's catalogue for simplified Chinese is `zh-hans`.
 PROFILE_TO_DJANGO = {"zh": "zh-hans"}
@@ -19,6 +20,7 @@ class LoginView(auth_views.LoginView):
     def form_valid(self, form):
         """Log in, and speak the person's language from the organization file: it goes into
         the language cookie, which LocaleMiddleware reads and the language switcher changes."""
+        user_link_person(form.get_user())
         response = super().form_valid(form)
         person = form.get_user().person
         if person is not None and person.language:

@@ -184,3 +184,12 @@ def test_login_speaks_the_persons_language_from_the_organization_file(client, or
     response = client.post(reverse("login"), {"username": "amina@example.org", "password": PASSWORD}, follow=True)
     assert response.context["LANGUAGE_CODE"] == "ar"
     assert 'dir="rtl"' in response.content.decode()
+
+
+def test_login_links_the_account_to_the_person_with_the_same_email(client, org):
+    person = Person.objects.get(index_number="S000003")
+    user = User.objects.create_user(person.email.upper(), PASSWORD)
+    client.post(reverse("login"), {"username": person.email.upper(), "password": PASSWORD})
+    user.refresh_from_db()
+    assert user.person == person
+    assert scope_for(user).is_manager
