@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.models import Role, RoleGrant, User
 from dialogues.services import attendance_import, cycle_open
 from org import demo_data
+from org.demo_kit import load_demo_kit
 from org.models import Entity, Person
 from org.services import org_import
 from oversight.selectors import STATES, cascade_states, rollup
@@ -50,6 +51,7 @@ class Command(BaseCommand):
             if not org.ok:
                 raise CommandError("the demo organization was rejected: " + "; ".join(map(str, org.errors[:5])))
             cycle, _created = cycle_open(year=today.year, topic=demo_data.TOPIC, opens=opens, deadline=deadline)
+            load_demo_kit(cycle)
             held = attendance_import(table=demo_data.attendance_table(sessions, opens, min(today, deadline)), cycle=cycle)
             if not held.ok:
                 raise CommandError("the demo sessions were rejected: " + "; ".join(map(str, held.errors[:5])))
