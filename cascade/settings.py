@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "org",
     "dialogues",
     "oversight",
+    "feedback",
 ]
 
 MIDDLEWARE = [
