@@ -140,3 +140,9 @@ def sheet_session_or_404(scope: Scope, pk: int) -> Session:
     """A session whose sign-in sheet (Appendix A) the user may see: its leader and the focal
     points (and head) of its entity. Never the Ethics Office as such."""
     return session_or_404(scope, pk)
+
+
+def ethics_office_or_404(scope: Scope) -> None:
+    """Pages of the Ethics Office itself (the questions' queue): 404 for everyone else."""
+    if not scope.ethics_office:
+        raise Http404
