@@ -69,20 +69,23 @@ def scope_for(user) -> Scope:
     return scope
 
 
-def visible_sessions(scope: Scope) -> QuerySet[Session]:
+def visible_sessions(scope: Scope, *, monitored: bool = False) -> QuerySet[Session]:
     """Sessions with names: a leader's own, and every session led in an entity the user may
-    see by name. The Ethics Office sees none (it gets numbers, not sign-in sheets)."""
+    see by name; with `monitored`, also those the user records attendance for. The Ethics
+    Office sees none (it gets numbers, not sign-in sheets)."""
     condition = Q(pk__in=[])
     if scope.person is not None:
         condition |= Q(leader=scope.person)
+        if monitored:
+            condition |= Q(monitor=scope.person)
     if scope.named_entity_ids:
         condition |= Q(leader__entity_id__in=scope.named_entity_ids)
     return Session.objects.filter(condition)
 
 
-def session_or_404(scope: Scope, pk: int) -> Session:
+def session_or_404(scope: Scope, pk: int, *, monitored: bool = False) -> Session:
     try:
-        return visible_sessions(scope).select_related("leader__entity", "leader__unit", "cycle").get(pk=pk)
+        return visible_sessions(scope, monitored=monitored).select_related("leader__entity", "leader__unit", "cycle").get(pk=pk)
     except Session.DoesNotExist:
         raise Http404 from None
 

@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from dialogues import views_signin
+
 urlpatterns = [
+    # The short address typed in the room, printed beside the QR code.
+    path("s/", views_signin.signin_entry, name="signin_entry"),
     path("", include("accounts.urls")),
     path("org/", include("org.urls")),
     path("dialogues/", include("dialogues.urls")),

@@ -26,7 +26,7 @@ from .services import attendance_import
 @login_required
 def session_list(request: HttpRequest) -> HttpResponse:
     sessions = (
-        visible_sessions(scope_for(request.user))
+        visible_sessions(scope_for(request.user), monitored=True)
         .select_related("leader__entity", "cycle")
         .annotate(participants=Count("attendances", distinct=True), guests=Count("unmatched", distinct=True))
         .order_by("-date", "ref")
@@ -40,11 +40,12 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A session, who was invited and who attended: for its leader, and its entity's focal
     points and head. Invitees' needs and votes are for the leader's eyes."""
     scope = scope_for(request.user)
-    session = session_or_404(scope, pk)
+    session = session_or_404(scope, pk, monitored=True)
     is_leader = scope.person is not None and session.leader_id == scope.person.pk
     context = {
         "session": session,
         "is_leader": is_leader,
+        "is_monitor": scope.person is not None and session.monitor_id == scope.person.pk,
         "attendees": session.attendances.select_related("person__unit").order_by("person__name"),
         "guests": session.unmatched.order_by("name"),
         "invitations": session.invitations.select_related("person").order_by("person__name"),

@@ -193,3 +193,14 @@ def test_login_links_the_account_to_the_person_with_the_same_email(client, org):
     user.refresh_from_db()
     assert user.person == person
     assert scope_for(user).is_manager
+
+
+def test_monitor_sees_the_session_to_record_but_not_its_sign_in_sheet(client, org):
+    monitor = make_user("m@example.org", "S000058")
+    Session.objects.filter(ref="R7").update(monitor=monitor.person)
+    client.force_login(monitor)
+    r7 = session("R7")
+    page = client.get(reverse("dialogues:session_detail", args=[r7.pk])).content.decode()
+    assert reverse("dialogues:attendance_monitor", args=[r7.pk]) in page
+    assert client.get(reverse("dialogues:sheet", args=[r7.pk])).status_code == 404
+    assert client.get(reverse("dialogues:session_detail", args=[session("R8").pk])).status_code == 404

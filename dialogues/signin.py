@@ -1,0 +1,518 @@
+"""Sign-in, four ways, all ending in the same `Attendance` row: self sign-in with a rotating code
+shown in the room, names ticked by the leader or the attendance monitor, a video-conference
+attendance report, and the rows of a paper sign-in sheet.
+
+Rules every way obeys (`recording_problem`): nothing is recorded for a cancelled session or
+before the session starts (its `starts_at`, or its date when it has no time); the leader is never
+their own participant; a person attends a session once (the unique constraint decides). Every
+change writes an audit entry, except a self sign-in: its Attendance row, with its method,
+`recorded_by` and `recorded_at`, is its own audit entry, and it is the busiest write there is.
+
+The rotating code: the room shows `<session number>-<5 characters>`; the characters are
+HMAC-SHA256(session.signin_secret, minute number since the epoch) written in an alphabet without
+look-alikes (no 0/O, 1/I/L, U). A code stays valid for CASCADE_SIGNIN_GRACE_MINUTES after its
+minute, so a slow scan still works while a photo sent elsewhere soon stops working. Someone who
+scanned in time receives a signed ticket (the session number, timestamped) that carries them
+through the login page and the tap of the button for CASCADE_SIGNIN_TICKET_MINUTES.
+"""
+
+import datetime
+import hashlib
+import hmac
+import re
+import zoneinfo
+from dataclasses import dataclass, field
+from enum import Enum
+
+from django.conf import settings
+from django.core import signing
+from django.db import connection, transaction
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Lower
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from accounts.services import audit_record
+from cascade.tabular import Problem, Table, check_columns
+from org.models import Person
+
+from .conference import read_conference_report
+from .models import Attendance, AttendanceMethod, Invitation, Session, SessionStatus, UnmatchedParticipant
+from .services import KNOWN as SHEET_COLUMNS
+from .services import MAX_NAME_LENGTH, MAX_PARTICIPANTS
+
+ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"  # 30 symbols nobody confuses when reading a wall
+CODE_LENGTH = 5  # 30**5 = 24 million codes per minute and session
+TICKET_SALT = "cascade.signin.ticket"
+SEPARATED_CODE = re.compile(r"^([0-9OIL]+)[\s\-.·]+([0-9A-Z]+)$")
+TYPED_CODE = re.compile(r"^([0-9OIL]+)([" + ALPHABET + r"]{" + str(CODE_LENGTH) + r"})$")
+
+
+class SigninError(Exception):
+    """A request the rules refuse; the message is for the user."""
+
+
+# -- the rotating code -------------------------------------------------------------------------
+
+
+def grace_minutes() -> int:
+    return int(getattr(settings, "CASCADE_SIGNIN_GRACE_MINUTES", 2))
+
+
+def minute_of(now: datetime.datetime) -> int:
+    return int(now.timestamp()) // 60
+
+
+def rotating_code(secret: str, minute: int) -> str:
+    """The characters shown in the room during `minute` (minutes since the epoch)."""
+    digest = hmac.new(secret.encode(), str(minute).encode(), hashlib.sha256).digest()
+    number = int.from_bytes(digest[:8], "big")
+    chars = []
+    for _i in range(CODE_LENGTH):
+        number, rest = divmod(number, len(ALPHABET))
+        chars.append(ALPHABET[rest])
+    return "".join(chars)
+
+
+def signin_code(session: Session, now: datetime.datetime | None = None) -> str:
+    """The code to show in the room now, as people type it: `1234-K7QXM`."""
+    return f"{session.pk}-{rotating_code(session.signin_secret, minute_of(now or timezone.now()))}"
+
+
+def code_is_current(secret: str, code: str, now: datetime.datetime | None = None) -> bool:
+    """Whether `code` was shown in this minute or in the grace minutes before it."""
+    minute = minute_of(now or timezone.now())
+    return any(hmac.compare_digest(code, rotating_code(secret, m)) for m in range(minute - grace_minutes(), minute + 1))
+
+
+def parse_typed_code(text: str) -> tuple[int, str] | None:
+    """(session number, rotating part) from what someone typed: case, spaces and dashes do not
+    matter, and O, I or L typed in the session number mean 0 and 1."""
+    text = (text or "").upper().strip()
+    separated = SEPARATED_CODE.match(text)
+    cleaned = "".join(separated.groups()) if separated else re.sub(r"[^0-9A-Z]", "", text)
+    match = TYPED_CODE.match(cleaned)
+    if match is None or (separated and len(separated.group(2)) != CODE_LENGTH):
+        return None
+    number = match.group(1).translate(str.maketrans("OIL", "011"))
+    return (int(number), match.group(2)) if len(number) <= 12 else None
+
+
+def ticket_make(session_id: int) -> str:
+    return signing.TimestampSigner(salt=TICKET_SALT).sign(str(session_id))
+
+
+def ticket_is_valid(ticket: str, session_id: int) -> bool:
+    """A ticket given for this session less than CASCADE_SIGNIN_TICKET_MINUTES ago."""
+    if not ticket:
+        return False
+    minutes = int(getattr(settings, "CASCADE_SIGNIN_TICKET_MINUTES", 10))
+    try:
+        value = signing.TimestampSigner(salt=TICKET_SALT).unsign(ticket, max_age=datetime.timedelta(minutes=minutes))
+    except signing.BadSignature:
+        return False
+    return value == str(session_id)
+
+
+# -- when attendance may be recorded -----------------------------------------------------------
+
+
+def session_zone(session: Session) -> datetime.tzinfo:
+    try:
+        return zoneinfo.ZoneInfo(session.time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return datetime.UTC
+
+
+def recording_problem(session: Session, now: datetime.datetime | None = None) -> str | None:
+    """Why attendance cannot be recorded for `session` now, or None."""
+    now = now or timezone.now()
+    if session.status == SessionStatus.CANCELLED:
+        return _("This session was cancelled; attendance cannot be recorded.")
+    zone = session_zone(session)
+    if session.starts_at is not None and now < session.starts_at:
+        start = formats.date_format(session.starts_at.astimezone(zone), "DATETIME_FORMAT")
+        return _("Attendance can be recorded once the session has started (%(start)s, %(zone)s).") % {"start": start, "zone": session.time_zone}
+    if session.starts_at is None and now.astimezone(zone).date() < session.date:
+        return _("Attendance can be recorded from the day of the session (%(date)s).") % {"date": formats.date_format(session.date, "DATE_FORMAT")}
+    return None
+
+
+def self_signin_problem(session: Session, now: datetime.datetime | None = None) -> str | None:
+    """Why a participant cannot sign themselves in now, or None: self sign-in is open from the
+    start until the end of the session's day in the session's time zone."""
+    now = now or timezone.now()
+    problem = recording_problem(session, now)
+    if problem is None and now.astimezone(session_zone(session)).date() != session.date:
+        problem = _("Sign-in was open on the day of the session only; ask the session leader to record your attendance.")
+    return problem
+
+
+# -- self sign-in ------------------------------------------------------------------------------
+
+
+class SelfSignIn(Enum):
+    SIGNED_IN = "signed_in"
+    REFUSED = "refused"
+
+
+@dataclass
+class SessionFacts:
+    """What the sign-in page shows and checks about a session (a plain row, not a model)."""
+
+    pk: int
+    leader_id: int
+    leader_name: str
+    ref: str
+    date: datetime.date
+    starts_at: datetime.datetime | None
+    time_zone: str
+    status: str
+
+
+@dataclass
+class SelfSignInResult:
+    outcome: SelfSignIn
+    session: SessionFacts | None
+    message: str = ""
+
+
+def session_facts(session_id: int) -> SessionFacts | None:
+    row = (
+        Session.objects.filter(pk=session_id)
+        .values_list("pk", "leader_id", "leader__name", "ref", "date", "starts_at", "time_zone", "status")
+        .first()
+    )
+    return SessionFacts(*row) if row else None
+
+
+PASS_SALT = "cascade.signin.pass"
+
+
+def signin_pass_make(*, session: SessionFacts, person_id: int) -> str:
+    """What the sign-in page (shown to a logged-in person only) puts in its form: signed, for
+    this person and this session, with what the answer page shows. The POST that carries it
+    needs neither the login session nor the user from the database."""
+    facts = {"s": session.pk, "p": person_id, "z": session.time_zone, "n": session.leader_name, "r": session.ref, "d": session.date.isoformat()}
+    return signing.dumps(facts, salt=PASS_SALT)
+
+
+def signin_pass_read(value: str, session_id: int) -> dict | None:
+    """The pass's content if it is genuine, for this session, and younger than a ticket."""
+    if not value:
+        return None
+    minutes = int(getattr(settings, "CASCADE_SIGNIN_TICKET_MINUTES", 10))
+    try:
+        facts = signing.loads(value, salt=PASS_SALT, max_age=datetime.timedelta(minutes=minutes))
+    except signing.BadSignature:
+        return None
+    return facts if isinstance(facts, dict) and facts.get("s") == session_id and isinstance(facts.get("p"), int) else None
+
+
+_ATTENDANCE, _PERSON, _SESSION = Attendance._meta.db_table, Person._meta.db_table, Session._meta.db_table
+# The fast path of a sign-in: one statement that inserts the row only when every rule holds —
+# the person is active and not the leader, the session is not cancelled, has started and is on
+# its day (the day computed in Python for the time zone the page was shown with, which the
+# statement checks is still the session's) — and lets the unique constraint make a second
+# sign-in a no-op. In autocommit it is one round trip; the ORM would need three queries and a
+# transaction for the same. When it inserts nothing, the slow path below says why.
+_SELF_INSERT_CHECKED = (
+    f"INSERT INTO {_ATTENDANCE} (session_id, person_id, method, recorded_by_id, recorded_at) "
+    f"SELECT s.id, p.id, %s, p.id, %s FROM {_SESSION} s, {_PERSON} p "
+    "WHERE s.id = %s AND p.id = %s AND p.active AND s.leader_id <> p.id AND s.status = %s "
+    "AND s.time_zone = %s AND s.date = %s AND (s.starts_at IS NULL OR s.starts_at <= %s) "
+    "ON CONFLICT (session_id, person_id) DO NOTHING"
+)
+_SELF_INSERT = (
+    f"INSERT INTO {_ATTENDANCE} (session_id, person_id, method, recorded_by_id, recorded_at) "
+    f"SELECT %s, id, %s, id, %s FROM {_PERSON} WHERE id = %s AND active "
+    "ON CONFLICT (session_id, person_id) DO NOTHING"
+)
+
+
+def _insert_if_allowed(*, session_id: int, person_id: int, time_zone: str, now: datetime.datetime) -> bool:
+    try:
+        zone = zoneinfo.ZoneInfo(time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return False
+    at = connection.ops.adapt_datetimefield_value(now)
+    params = [AttendanceMethod.SELF.value, at, session_id, person_id, SessionStatus.SCHEDULED.value, time_zone, now.astimezone(zone).date(), at]
+    with connection.cursor() as cursor:
+        cursor.execute(_SELF_INSERT_CHECKED, params)
+        return cursor.rowcount == 1
+
+
+def attendance_record_self(
+    *, session_id: int, person_id: int | None, time_zone: str | None = None, now: datetime.datetime | None = None
+) -> SelfSignInResult:
+    """Sign `person_id` in to the session, once: signing in again changes nothing. Given the
+    `time_zone` the sign-in page was shown with, the usual case is one statement and the result
+    carries no session (the caller has its facts); otherwise, or when that statement refuses,
+    the session is read and the rules say why. No audit row (see the module)."""
+    now = now or timezone.now()
+    if person_id is not None and time_zone:
+        if _insert_if_allowed(session_id=session_id, person_id=person_id, time_zone=time_zone, now=now):
+            return SelfSignInResult(SelfSignIn.SIGNED_IN, None)
+        if Attendance.objects.filter(session_id=session_id, person_id=person_id).exists():
+            return SelfSignInResult(SelfSignIn.SIGNED_IN, None)  # a second tap: signed in already
+    session = session_facts(session_id)
+    if session is None:
+        return SelfSignInResult(SelfSignIn.REFUSED, None, _("This session does not exist."))
+    if person_id == session.leader_id:
+        return SelfSignInResult(SelfSignIn.REFUSED, session, _("You lead this session; the leader is not counted as a participant."))
+    problem = self_signin_problem(session, now)
+    if problem:
+        return SelfSignInResult(SelfSignIn.REFUSED, session, problem)
+    if person_id is not None:
+        with connection.cursor() as cursor:
+            cursor.execute(_SELF_INSERT, [session_id, AttendanceMethod.SELF.value, connection.ops.adapt_datetimefield_value(now), person_id])
+            inserted = cursor.rowcount
+    if person_id is None or (inserted == 0 and not Person.objects.filter(pk=person_id, active=True).exists()):
+        message = _("Your account is not linked to anyone in the organization file; ask the session leader to record your attendance.")
+        return SelfSignInResult(SelfSignIn.REFUSED, session, message)
+    return SelfSignInResult(SelfSignIn.SIGNED_IN, session)
+
+
+# -- the leader or the monitor ticks names -----------------------------------------------------
+
+
+def _leader_reports(session: Session) -> QuerySet[Person]:
+    return Person.objects.filter(manager_id=session.leader.index_number, active=True)
+
+
+def monitor_candidates(session: Session) -> QuerySet[Person]:
+    """Who may be appointed attendance monitor: the leader's active direct reports and the
+    session's active invitees."""
+    invited = Invitation.objects.filter(session=session).values("person_id")
+    return (
+        Person.objects.filter(active=True)
+        .filter(Q(pk__in=invited) | Q(manager_id=session.leader.index_number))
+        .exclude(pk=session.leader_id)
+        .order_by("name")
+    )
+
+
+def attendance_candidates(session: Session) -> QuerySet[Person]:
+    """The names on the ticking page: invitees, the leader's active direct reports, and anyone
+    already recorded as attending; never the leader."""
+    invited = Invitation.objects.filter(session=session).values("person_id")
+    attended = Attendance.objects.filter(session=session).values("person_id")
+    return (
+        Person.objects.filter(Q(pk__in=invited) | Q(pk__in=attended) | Q(manager_id=session.leader.index_number, active=True))
+        .exclude(pk=session.leader_id)
+        .select_related("unit")
+        .order_by("name", "index_number")
+    )
+
+
+def attendance_set_by_monitor(
+    *, session: Session, actor, present: set[int], absent: set[int], now: datetime.datetime | None = None
+) -> tuple[int, int]:
+    """Record the people ticked (`present`) and remove the people unticked (`absent`), as
+    compared with the page the leader or monitor saw, so that someone who signed in meanwhile is
+    not removed. Returns (added, removed)."""
+    problem = recording_problem(session, now)
+    if problem:
+        raise SigninError(problem)
+    if session.leader_id in present:
+        raise SigninError(_("The leader is not counted as their own participant."))
+    allowed = set(attendance_candidates(session).values_list("pk", flat=True))
+    if not (present | absent) <= allowed:
+        raise SigninError(_("Only invitees and the leader’s direct reports can be ticked."))
+    absent = absent - present
+    recorder = getattr(actor, "person_id", None)
+    with transaction.atomic():
+        existing = set(Attendance.objects.filter(session=session, person_id__in=present).values_list("person_id", flat=True))
+        added = sorted(present - existing)
+        Attendance.objects.bulk_create(
+            [Attendance(session=session, person_id=pk, method=AttendanceMethod.MONITOR, recorded_by_id=recorder) for pk in added],
+            ignore_conflicts=True,
+        )
+        removed_ids = sorted(Attendance.objects.filter(session=session, person_id__in=absent).values_list("person_id", flat=True))
+        Attendance.objects.filter(session=session, person_id__in=removed_ids).delete()
+        numbers = dict(Person.objects.filter(pk__in=added + removed_ids).values_list("pk", "index_number"))
+        audit_record(
+            actor=actor,
+            action="attendance.monitor",
+            target=f"session {session.pk}",
+            detail={"added": [numbers[pk] for pk in added], "removed": [numbers[pk] for pk in removed_ids]},
+        )
+    return len(added), len(removed_ids)
+
+
+def session_appoint_monitor(*, session: Session, actor, monitor: Person | None) -> None:
+    """The leader appoints (or, with None, unsets) the person who records attendance of a
+    remote session: one of their direct reports or one of the invitees."""
+    if monitor is not None and not monitor_candidates(session).filter(pk=monitor.pk).exists():
+        raise SigninError(_("The monitor must be one of your direct reports or an invitee of the session."))
+    with transaction.atomic():
+        Session.objects.filter(pk=session.pk).update(monitor=monitor)
+        session.monitor = monitor
+        audit_record(
+            actor=actor,
+            action="session.monitor",
+            target=f"session {session.pk}",
+            detail={"monitor": monitor.index_number if monitor else None},
+        )
+
+
+# -- imports for one session: a video-conference report, a paper sheet --------------------------
+
+
+@dataclass
+class SessionAttendanceReport:
+    """What an import for one session will record: people matched, names kept as unmatched."""
+
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    people: list[Person] = field(default_factory=list)
+    unmatched: list[str] = field(default_factory=list)
+    new_people: int = 0
+    new_unmatched: int = 0
+    written: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> str:
+        return _("participants %(people)d (new %(new)d), not in the organization file %(unmatched)d, warnings %(warnings)d") % {
+            "people": len(self.people),
+            "new": self.new_people,
+            "unmatched": len(self.unmatched),
+            "warnings": len(self.warnings),
+        }
+
+
+def _add_unmatched(report: SessionAttendanceReport, name: str, row: int, column: str) -> None:
+    if name.casefold() in (n.casefold() for n in report.unmatched):
+        report.warnings.append(Problem(row, column, _("%(value)s is listed twice and counts once") % {"value": name}))
+    else:
+        report.unmatched.append(name[:MAX_NAME_LENGTH])
+
+
+def _record(*, session: Session, report: SessionAttendanceReport, method: str, actor, action: str) -> None:
+    """Add the report's people and unmatched names to the session (people and names already
+    there stay as they are), with an audit entry; one transaction."""
+    recorder = getattr(actor, "person_id", None)
+    with transaction.atomic():
+        existing = set(Attendance.objects.filter(session=session).values_list("person_id", flat=True))
+        new = [p for p in report.people if p.pk not in existing]
+        Attendance.objects.bulk_create(
+            [Attendance(session=session, person=p, method=method, recorded_by_id=recorder) for p in new], ignore_conflicts=True
+        )
+        known = {name.casefold() for name in UnmatchedParticipant.objects.filter(session=session).values_list("name", flat=True)}
+        names = [n for n in report.unmatched if n.casefold() not in known]
+        UnmatchedParticipant.objects.bulk_create([UnmatchedParticipant(session=session, name=n) for n in names])
+        report.new_people, report.new_unmatched = len(new), len(names)
+        audit_record(actor=actor, action=action, target=f"session {session.pk}", detail={"summary": report.summary()})
+    report.written = True
+
+
+def attendance_conference_plan(*, session: Session, data: bytes) -> SessionAttendanceReport:
+    """Match a Teams attendance report's participants to active people, by e-mail and then by
+    UPN, ignoring case; the organizer and the leader are never counted. Raises TableError when
+    the report cannot be read."""
+    attendees = read_conference_report(data)
+    keys = {a.email for a in attendees if a.email} | {a.upn for a in attendees if a.upn}
+    by_address: dict[str, Person] = {}
+    for person in Person.objects.active().annotate(address=Lower("email")).filter(address__in=keys).order_by("pk"):
+        by_address.setdefault(person.address, person)
+    report = SessionAttendanceReport()
+    seen: set[int] = set()
+    for attendee in attendees:
+        person = by_address.get(attendee.email) or by_address.get(attendee.upn)
+        # The organizer is the leader; old exports have no role and no e-mail, only names.
+        is_leader = person.pk == session.leader_id if person is not None else attendee.name.casefold() == session.leader.name.casefold()
+        if attendee.is_organizer or is_leader:
+            report.warnings.append(Problem(attendee.row, "role", _("%(value)s organized the meeting and is not counted") % {"value": attendee.name or attendee.email}))
+        elif person is not None and person.pk in seen:
+            report.warnings.append(Problem(attendee.row, "email", _("%(value)s is listed twice and counts once") % {"value": person.name}))
+        elif person is not None:
+            seen.add(person.pk)
+            report.people.append(person)
+        else:
+            name = attendee.name or attendee.email or attendee.upn or _("Participant without a name (row %(row)d)") % {"row": attendee.row}
+            _add_unmatched(report, name, attendee.row, "name")
+    _warn_if_large(report, 1)
+    return report
+
+
+def attendance_record_conference(*, session: Session, data: bytes, actor, dry_run: bool = False, now: datetime.datetime | None = None) -> SessionAttendanceReport:
+    """Record a video-conference report's participants for the session (method `conference`);
+    with dry_run only the preview. Raises SigninError when attendance cannot be recorded now
+    and TableError when the report cannot be read."""
+    problem = recording_problem(session, now)
+    if problem:
+        raise SigninError(problem)
+    report = attendance_conference_plan(session=session, data=data)
+    if report.ok and not dry_run:
+        _record(session=session, report=report, method=AttendanceMethod.CONFERENCE, actor=actor, action="attendance.conference")
+    return report
+
+
+def _warn_if_large(report: SessionAttendanceReport, row: int) -> None:
+    size = len(report.people) + len(report.unmatched)
+    if size > MAX_PARTICIPANTS:
+        report.warnings.append(
+            Problem(row, "file", _("%(count)d participants; a session of more than %(max)d should be split") % {"count": size, "max": MAX_PARTICIPANTS})
+        )
+
+
+def attendance_sheet_plan(*, session: Session, table: Table) -> SessionAttendanceReport:
+    """Check a paper sheet's rows (CONTRACTS §2 columns; `participant_index_number` and/or
+    `participant_name` required, the others optional but, when given, this session's)."""
+    errors, warnings = check_columns(table, required=[], known=SHEET_COLUMNS)
+    report = SessionAttendanceReport(errors=errors, warnings=warnings)
+    if "participant_index_number" not in table.header and "participant_name" not in table.header:
+        errors.append(Problem(1, "participant_index_number", _("missing column (or give participant_name)")))
+    if errors:
+        return report
+    expected = {
+        "session_ref": session.ref,
+        "date": session.date.isoformat(),
+        "leader_index_number": session.leader.index_number,
+        "mode": session.mode,
+    }
+    numbers = {cells.get("participant_index_number", "") for _n, cells in table.rows} - {""}
+    people = {p.index_number: p for p in Person.objects.active().filter(index_number__in=numbers)}
+    for number, cells in table.rows:
+        for column, value in expected.items():
+            given = cells.get(column, "")
+            if given and given != value:
+                errors.append(Problem(number, column, _("%(given)s is not this session’s %(expected)s") % {"given": given, "expected": value}))
+        index_number, name = cells.get("participant_index_number", ""), cells.get("participant_name", "")
+        if index_number and index_number not in people:
+            errors.append(Problem(number, "participant_index_number", _("%(value)s is not an active person") % {"value": index_number}))
+        elif index_number == session.leader.index_number:
+            warnings.append(Problem(number, "participant_index_number", _("the leader is not counted as their own participant")))
+        elif index_number and people[index_number] in report.people:
+            warnings.append(Problem(number, "participant_index_number", _("%(value)s is listed twice and counts once") % {"value": index_number}))
+        elif index_number:
+            report.people.append(people[index_number])
+        elif not name:
+            errors.append(Problem(number, "participant_index_number", _("give participant_index_number or participant_name")))
+        elif len(name) > MAX_NAME_LENGTH:
+            errors.append(Problem(number, "participant_name", _("use at most %(max)d characters") % {"max": MAX_NAME_LENGTH}))
+        else:
+            _add_unmatched(report, name, number, "participant_name")
+    errors.sort()
+    _warn_if_large(report, 1)
+    return report
+
+
+def attendance_record_sheet(*, session: Session, table: Table, actor, dry_run: bool = False, now: datetime.datetime | None = None) -> SessionAttendanceReport:
+    """Record a paper sign-in sheet's rows for the session (method `sheet`), all or nothing;
+    with dry_run only the preview. Raises SigninError when attendance cannot be recorded now."""
+    problem = recording_problem(session, now)
+    if problem:
+        raise SigninError(problem)
+    report = attendance_sheet_plan(session=session, table=table)
+    if report.ok and not dry_run:
+        _record(session=session, report=report, method=AttendanceMethod.SHEET, actor=actor, action="attendance.sheet")
+    return report
+
+
+def attendance_count(session: Session) -> int:
+    return Attendance.objects.filter(session=session).count()
+
