@@ -2,6 +2,7 @@
 
 import re
 from dataclasses import dataclass, field
+from itertools import groupby
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -76,8 +77,13 @@ class ImportReport:
             bucket.append((index_number, name))
 
 
+# The allowed values of each choice column, computed once: `Choices.values` builds a new list
+# on every access, and the import checks three columns on every row.
+_CHOICE_VALUES = {choices: frozenset(choices.values) for choices in (Category, LocationType, Language)}
+
+
 def _choice_problem(number, column, value, choices) -> Problem | None:
-    if value and value not in choices.values:
+    if value and value not in _CHOICE_VALUES[choices]:
         return Problem(number, column, _("“%(value)s” is not one of: %(allowed)s") % {"value": value, "allowed": ", ".join(choices.values)})
     return None
 
@@ -234,11 +240,16 @@ def _sync_units(rows: list[OrgRow], entity_ids: dict[str, int]) -> dict[tuple[in
             levels = row.unit.split(UNIT_SEPARATOR)
             for depth in range(1, len(levels) + 1):
                 wanted.add((entity_ids[row.entity], UNIT_SEPARATOR.join(levels[:depth])))
-    # Parents before children, so that each new unit can point at its parent.
-    for entity_id, path in sorted(wanted - ids.keys(), key=lambda key: key[1].count(UNIT_SEPARATOR)):
-        parent_path = path.rsplit(UNIT_SEPARATOR, 1)[0] if UNIT_SEPARATOR in path else None
-        unit = Unit.objects.create(entity_id=entity_id, path=path, parent_id=ids.get((entity_id, parent_path)))
-        ids[(entity_id, path)] = unit.pk
+    # One bulk insert per level, parents before children, so that each new unit can point at
+    # its parent.
+    missing = sorted(wanted - ids.keys(), key=lambda key: (key[1].count(UNIT_SEPARATOR), key))
+    for _level, keys in groupby(missing, key=lambda key: key[1].count(UNIT_SEPARATOR)):
+        units = [
+            Unit(entity_id=entity_id, path=path, parent_id=ids[(entity_id, path.rsplit(UNIT_SEPARATOR, 1)[0])] if UNIT_SEPARATOR in path else None)
+            for entity_id, path in keys
+        ]
+        Unit.objects.bulk_create(units, batch_size=2000)
+        ids.update({(unit.entity_id, unit.path): unit.pk for unit in units})
     return ids
 
 
