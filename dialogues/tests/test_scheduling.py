@@ -205,7 +205,11 @@ def test_reminder_goes_once_1_to_3_days_ahead(team, smtp_inbox):
     assert send_due_reminders() == 2
     assert send_due_reminders() == 0
     assert sorted(m["To"] for m in smtp_inbox.messages) == sorted(p.email for p in team["reports"][:2])
-    assert all("Reminder" in m["Subject"] for m in smtp_inbox.messages)
+    for message in smtp_inbox.messages:
+        language = Person.objects.get(email=message["To"]).language
+        with translation.override(language):
+            expected = translation.gettext("Reminder: Leadership Dialogue on %(date)s") % {"date": date_format(soon(days=2), "DATE_FORMAT")}
+        assert message["Subject"] == expected
     assert Invitation.objects.filter(session=near, reminded_at__isnull=False).count() == 2
 
 
