@@ -149,3 +149,14 @@ def ethics_office_or_404(scope: Scope) -> None:
     """Pages of the Ethics Office itself (the questions' queue): 404 for everyone else."""
     if not scope.ethics_office:
         raise Http404
+
+
+def attended_session_or_404(scope: Scope, pk: int) -> Session:
+    """A session the user attended as a participant (however it was recorded): they may
+    assess its facilitator, and see nothing else of it through this door."""
+    if scope.person is None:
+        raise Http404
+    try:
+        return Session.objects.select_related("leader", "cycle").get(pk=pk, attendances__person=scope.person)
+    except Session.DoesNotExist:
+        raise Http404 from None

@@ -70,8 +70,10 @@ def entry_url() -> str:
 def _participant_page(request: HttpRequest, status: int = 200, **context) -> HttpResponse:
     if context.get("state") == "entry":
         context["entry_url"] = entry_url()
-    if context.get("state") == "ready":
-        context["csrf_token"] = get_token(request)  # the only page with a POST form
+    if context.get("state") in ("ready", "done"):
+        context["csrf_token"] = get_token(request)  # the sign-in button; the assessment button
+    if context.get("state") == "done" and context.get("session") is not None:
+        context.setdefault("session_id", context["session"].pk)
     return HttpResponse(render_to_string(PARTICIPANT_TEMPLATE, context), status=status)
 
 
@@ -108,7 +110,7 @@ def signin(request: HttpRequest, pk: int) -> HttpResponse:
         if facts is not None:
             result = attendance_record_self(session_id=pk, person_id=facts["p"], time_zone=facts["z"])
             if result.outcome is SelfSignIn.SIGNED_IN and result.session is None:
-                return _participant_page(request, state="done", leader_name=facts["n"], date=datetime.date.fromisoformat(facts["d"]))
+                return _participant_page(request, state="done", session_id=pk, leader_name=facts["n"], date=datetime.date.fromisoformat(facts["d"]))
             return _answer(request, result)
     if not ticket_is_valid(request.GET.get("t", ""), pk):
         error = _("This sign-in link has expired. Type the code shown in the room now.")

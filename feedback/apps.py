@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class FeedbackConfig(AppConfig):
     name = "feedback"
     verbose_name = _("Feedback")
+
+    def ready(self) -> None:
+        from django.core import checks
+
+        from .checks import check_anonymity_thresholds
+
+        checks.register(check_anonymity_thresholds)

@@ -105,3 +105,26 @@ class QueueFilterForm(forms.Form):
     cycle = forms.ModelChoiceField(label=_("Cycle"), queryset=Cycle.objects.all(), to_field_name="year", required=False, empty_label=None)
     status = forms.ChoiceField(label=_("Status"), choices=[("", _("Any status")), *QuestionStatus.choices], required=False)
     entity = forms.ModelChoiceField(label=_("Entity"), queryset=Entity.objects.all(), to_field_name="code", required=False, empty_label=_("Any entity"))
+
+
+class FacilitatorAssessmentForm(forms.Form):
+    """Appendix F: five ratings, an optional comment, an optional topic for next year."""
+
+    preparation = _rating(_("The facilitator was well prepared."), _("Rate the preparation from 1 to 5."))
+    inclusion = _rating(_("The facilitator drew in quieter colleagues."), _("Rate the inclusion of quieter colleagues from 1 to 5."))
+    safety = _rating(_("People felt safe to speak."), _("Rate how safe people felt to speak from 1 to 5."))
+    time_use = _rating(_("The time was well used."), _("Rate the use of time from 1 to 5."))
+    overall = _rating(_("Overall, how would you rate the facilitator?"), _("Give an overall rating from 1 to 5."))
+    comment = _text(
+        _("Comment for the facilitator"),
+        help_text=_("Optional. The facilitator sees comments only together with those of many other people. Do not write your name or anyone else's."),
+    )
+    topic_suggestion = forms.CharField(label=_("A topic you would like next year"), required=False, max_length=300, help_text=_("Optional."))
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class InsightFilterForm(forms.Form):
+    cycle = forms.ModelChoiceField(label=_("Cycle"), queryset=Cycle.objects.all(), to_field_name="year", required=False, empty_label=None)

@@ -6,13 +6,15 @@
 None of them ever holds a participant's name.
 """
 
+import uuid
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from dialogues.models import Cycle, Scenario, Session
-from org.models import Entity, Unit
+from org.models import Entity, Person, Unit
 
 
 class Rating(models.IntegerChoices):
@@ -108,4 +110,61 @@ class Question(models.Model):
         return self.status in (QuestionStatus.ANSWERED, QuestionStatus.PUBLISHED)
 
 
-# Appendix F (FacilitatorAssessment) goes below, in a later issue.
+# --- Appendix F: the anonymous facilitator assessment ------------------------------------
+# The design and its limits are written down in feedback/anonymity.py. In short: who received
+# a token (TokenIssue) and which tokens are unused (AssessmentToken) live in two tables that
+# share only the session; an answer (FacilitatorAssessment) keeps its session and its day.
+
+
+class TokenIssue(models.Model):
+    """That `person` was given a token for `session`, never which one. The unique constraint
+    is what makes a reload or a second click unable to issue a second token."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["session", "person"], name="token_issue_once")]
+        verbose_name = _("assessment token issued")
+        verbose_name_plural = _("assessment tokens issued")
+
+
+class AssessmentToken(models.Model):
+    """An unused token of a session: only the SHA-256 of its secret. No person, no time; a
+    random key. The row is deleted in the transaction that stores the answer."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("unused assessment token")
+        verbose_name_plural = _("unused assessment tokens")
+
+
+class FacilitatorAssessment(models.Model):
+    """Appendix F, one participant's answers: the session, five ratings, two optional texts and
+    the day. No person, no token, no time of day, no address; a random key."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="+", verbose_name=_("session"))
+    preparation = _rating_field(_("preparation"))
+    inclusion = _rating_field(_("inclusion of quieter colleagues"))
+    safety = _rating_field(_("psychological safety"))
+    time_use = _rating_field(_("use of time"))
+    overall = _rating_field(_("overall"))
+    comment = models.TextField(_("comment"), blank=True)
+    topic_suggestion = models.TextField(_("suggested topic for next year"), blank=True)
+    day = models.DateField(_("day"))
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(**{f"{name}__gte": 1, f"{name}__lte": 5}), name=f"assessment_{name}_1_5")
+            for name in ["preparation", "inclusion", "safety", "time_use", "overall"]
+        ]
+        verbose_name = _("facilitator assessment")
+        verbose_name_plural = _("facilitator assessments")
+
+
+ASSESSMENT_RATINGS = ["preparation", "inclusion", "safety", "time_use", "overall"]
