@@ -4,5 +4,6 @@ from . import views
 
 app_name = "oversight"
 urlpatterns = [
+    path("", views.ethics_office, name="ethics_office"),
     path("entities/<str:code>/", views.entity, name="entity"),
 ]
