@@ -251,8 +251,8 @@ def test_htmx_edit_answers_with_the_changed_fragment(client, eve, kit):
     assert response.status_code == 200
     assert page.lstrip().startswith('<section id="kit-agenda"')
     assert "<html" not in page and "Welcome" in page
-    assert '<p id="kit-announce" class="kit-announce" hx-swap-oob="innerHTML">Agenda item saved.</p>' in page
-    assert '<section id="kit-status" class="kit-status" aria-labelledby="kit-status-title" hx-swap-oob="true">' in page
+    assert '<p id="kit-announce" class="kit-announce" data-hx-swap-oob="innerHTML">Agenda item saved.</p>' in page
+    assert '<section id="kit-status" class="kit-status" aria-labelledby="kit-status-title" data-hx-swap-oob="true">' in page
     item.refresh_from_db()
     assert item.title == "Welcome"
 
