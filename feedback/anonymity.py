@@ -40,7 +40,7 @@ Order of writes (the remaining risk, and the mitigation chosen)
     - an administrator who watches the database live (or a web server access log, which
       records the token in the URL path with an address and a time) can pair events: the
       reverse proxy must not log paths under /feedback/assess/ and its pages send
-      `Referrer-Policy: no-referrer` and `Cache-Control: no-store`;
+      `Referrer-Policy: same-origin` (the token never leaves in a Referer to another site) and `Cache-Control: no-store`;
     - an answer is anonymous among the people who received a token for the session: if only
       one did, the answer is theirs. The thresholds below protect what leaders and offices see,
       not what the database holds;

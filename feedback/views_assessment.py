@@ -26,7 +26,9 @@ RATING_COLUMNS = [RATING_LABELS[name] for name in ASSESSMENT_RATINGS]
 
 def _private(response: HttpResponse) -> HttpResponse:
     # The token is in the URL: no referrer to other sites, no copy in a shared cache.
-    response["Referrer-Policy"] = "no-referrer"
+    # same-origin, not no-referrer: with no-referrer browsers send "Origin: null" on the form
+    # POST and CSRF protection refuses it; other sites still never see the token in a Referer.
+    response["Referrer-Policy"] = "same-origin"
     response["Cache-Control"] = "no-store, private"
     return response
 

@@ -112,7 +112,7 @@ def test_the_form_needs_no_login_and_leaks_no_referrer(client, org):
     token = assessment_token_issue(session=org["session"], person=org["reports"][0])
     response = client.get(assess_url(token))
     assert response.status_code == 200
-    assert response["Referrer-Policy"] == "no-referrer" and "no-store" in response["Cache-Control"]
+    assert response["Referrer-Policy"] == "same-origin" and "no-store" in response["Cache-Control"]
     page = response.content.decode()
     assert "<legend" in page and 'type="radio"' in page and 'for="id_comment"' in page
 
