@@ -17,6 +17,7 @@ from django.db.models import Avg, Count, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cascade.exports import safe_cell, xlsx_bytes
 from dialogues.models import Cycle
 
 from .anonymity import min_comments
@@ -135,14 +136,6 @@ def feedback_insight(cycle: Cycle) -> Insight:
 # --- exports ---------------------------------------------------------------------------------
 
 
-def safe_cell(value):
-    """Neutralise text a spreadsheet would read as a formula (= + - @, and tab or carriage
-    return before them) by prefixing an apostrophe. Numbers pass unchanged."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def _average(value) -> float | str:
     return round(value, 2) if value is not None else ""
 
@@ -183,13 +176,4 @@ def insight_csv(insight: Insight) -> str:
 
 def insight_xlsx(insight: Insight) -> bytes:
     """An XLSX workbook, one sheet per table, text cells neutralised."""
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    for title, rows in insight_sheets(insight).items():
-        sheet = workbook.create_sheet(title=title[:31])
-        for row in rows:
-            sheet.append([safe_cell(v) for v in row])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return xlsx_bytes(insight_sheets(insight))

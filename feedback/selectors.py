@@ -19,10 +19,12 @@ REPORT_WITHIN_DAYS = 3
 def entity_is_certified(entity: Entity, cycle: Cycle) -> bool:
     """Whether the head of `entity` has certified the cycle's results (Appendix E).
 
-    A hook for the certification issue (oversight): it returns False until certification
-    exists. Once it returns True, the leader feedback of the entity's sessions is frozen.
+    True once the head of entity has certified it, until the Ethics Office reopens it; while
+    True, the leader feedback of the entity's sessions is frozen. One query.
     """
-    return False
+    from oversight.models import Certification, CertificationStatus  # oversight reads feedback: import late
+
+    return Certification.objects.filter(entity=entity, cycle=cycle, status=CertificationStatus.CERTIFIED).exists()
 
 
 # --- held and not reported -------------------------------------------------------------

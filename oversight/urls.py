@@ -1,9 +1,14 @@
 from django.urls import path
 
-from . import views
+from . import views, views_certification
 
 app_name = "oversight"
 urlpatterns = [
     path("", views.ethics_office, name="ethics_office"),
     path("entities/<str:code>/", views.entity, name="entity"),
+    path("entities/<str:code>/certification/", views_certification.certification, name="certification"),
+    path("entities/<str:code>/certification/submit/", views_certification.certification_submit, name="certification_submit"),
+    path("entities/<str:code>/certification/certify/", views_certification.certification_certify, name="certification_certify"),
+    path("entities/<str:code>/certification/reopen/", views_certification.certification_reopen, name="certification_reopen"),
+    path("entities/<str:code>/certification/appendix-e.<str:fmt>", views_certification.certification_export, name="certification_export"),
 ]

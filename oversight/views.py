@@ -15,7 +15,9 @@ from django.views.decorators.http import require_GET
 from accounts.scope import entity_or_404, scope_for
 
 from . import dashboards, tree
+from .certification import certification_statuses
 from .charts import Bar, bar_chart, line_chart
+from .models import Certification, CertificationStatus
 from .selectors import current_cycle, rollup
 from .templatetags.figures import percent
 
@@ -97,6 +99,8 @@ def entity(request: HttpRequest, code: str) -> HttpResponse:
             "nodes": cascade.level if named else [],
             "path": path,
             "manager": manager,
+            "certification_status": Certification.objects.filter(entity=the_entity, cycle=cycle).values_list("status", flat=True).first()
+            or CertificationStatus.DRAFT,
         }
         if named:
             context["sessions"] = list(dashboards.entity_sessions(cycle, the_entity.pk))
@@ -128,10 +132,12 @@ def ethics_office(request: HttpRequest) -> HttpResponse:
         title=_("Coverage per entity"),
         description=_("Share of each entity's personnel reached in cycle %(year)s; entities at risk are drawn in the warning colour.") % {"year": cycle.year},
     )
+    statuses = certification_statuses(cycle)  # one query for every entity
     context = {
         "cycle": cycle,
         "today": today,
         "entities": entities,
+        "entity_rows": [(e, statuses.get(e.entity_id, CertificationStatus.DRAFT)) for e in entities],
         "at_risk": [e for e in entities if e.risk],
         "total": total,
         "weeks": weeks,
