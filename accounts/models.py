@@ -35,6 +35,13 @@ class User(AbstractUser):
     person = models.OneToOneField(
         "org.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="user", verbose_name=_("person")
     )
+    # Digests, nudges and escalations can be muted; session reminders and missing-feedback
+    # reminders are always sent.
+    mute_reminders = models.BooleanField(
+        _("mute non-essential reminders"),
+        default=False,
+        help_text=_("No weekly digest, no nudge to schedule your session and no December escalation. Reminders of your own sessions and of missing feedback still come."),
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []

@@ -2,9 +2,10 @@
 
 import datetime
 
+from django.db import transaction
 from django.utils import timezone
 
-from .models import AuditEntry, StagedFile
+from .models import AuditEntry, StagedFile, User
 
 
 def audit_record(*, actor, action: str, target: str = "", detail: dict | None = None) -> AuditEntry:
@@ -44,3 +45,11 @@ def user_link_person(user) -> None:
         user.person_id = matches[0]
         user.save(update_fields=["person"])
         audit_record(actor=user, action="account.link_person", target=user.email)
+
+
+def user_set_mute_reminders(*, user, mute: bool) -> None:
+    """Mute or unmute the user's non-essential reminders (digests, nudges, escalations)."""
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(mute_reminders=mute)
+        user.mute_reminders = mute
+        audit_record(actor=user, action="account.mute_reminders" if mute else "account.unmute_reminders", target=user.email)

@@ -1,14 +1,17 @@
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from dialogues.models import Session
 from oversight.selectors import cascade_states, current_cycle, direct_reports_reached, rollup, state_counts
 
+from .forms import PreferencesForm
 from .scope import scope_for, visible_entities
-from .services import user_link_person
+from .services import user_link_person, user_set_mute_reminders
 
 # The organization file says `zh`; Django's catalogue for simplified Chinese is `zh-hans`.
 PROFILE_TO_DJANGO = {"zh": "zh-hans"}
@@ -63,3 +66,15 @@ def home(request: HttpRequest) -> HttpResponse:
             "participants": sum(r["rollup"].participants for r in context["entity_rows"]),
         }
     return render(request, "accounts/home.html", context)
+
+
+@login_required
+def preferences(request: HttpRequest) -> HttpResponse:
+    """The user's reminder preference: mute digests, nudges and escalations."""
+    # An unticked box sends nothing: the POST may be empty and must still bind the form.
+    form = PreferencesForm(request.POST if request.method == "POST" else None, initial={"mute_reminders": request.user.mute_reminders})
+    if request.method == "POST" and form.is_valid():
+        user_set_mute_reminders(user=request.user, mute=form.cleaned_data["mute_reminders"])
+        messages.success(request, _("Your preferences are saved."))
+        return redirect("preferences")
+    return render(request, "accounts/preferences.html", {"form": form})

@@ -212,3 +212,25 @@ class SessionCapture(models.Model):
 
     class Meta:
         ordering = ["created_at"]
+
+
+class ReminderSent(models.Model):
+    """One reminder e-mail that left (or is leaving): its reason, what it is about (`key`) and
+    the period it belongs to (a cycle year, an ISO week). The unique constraint is the claim: a
+    run inserts the row before sending, and a second run at the same time cannot insert it."""
+
+    reason = models.CharField(max_length=30)
+    key = models.CharField(max_length=100)
+    period = models.CharField(max_length=20)
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    user = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    email = models.EmailField(max_length=254)
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["reason", "key", "period"], name="reminder_once_per_period")]
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+
+    def __str__(self) -> str:
+        return f"{self.reason} {self.key} {self.period}"
