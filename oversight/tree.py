@@ -234,7 +234,15 @@ SELECT kind, pos, id, index_number, name, unit, state, reports, reached, session
     )
 
 
-def sessions_not_reported(cycle: Cycle, entity_id: int, *, today: datetime.date | None = None):
+@dataclass(frozen=True)
+class NotReported:
+    total: int
+    sessions: list  # the oldest LIST_LIMIT
+
+
+def sessions_not_reported(cycle: Cycle, entity_id: int, *, today: datetime.date | None = None) -> NotReported:
     """Sessions led in the entity, held, and without the leader's feedback (Appendix C) three
-    days on: the feedback app's rule, in one query."""
-    return feedback_selectors.sessions_not_reported(cycle, entity_ids=[entity_id], today=today)
+    days on (the feedback app's rule): how many, and the oldest LIST_LIMIT. Two queries, so
+    that a large entity's page stays small."""
+    sessions = feedback_selectors.sessions_not_reported(cycle, entity_ids=[entity_id], today=today)
+    return NotReported(total=sessions.count(), sessions=list(sessions[:LIST_LIMIT]))

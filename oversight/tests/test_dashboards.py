@@ -188,10 +188,12 @@ def test_reports_not_reached_lists_managers_with_sessions_and_missing_reports(cy
 
 
 def test_sessions_not_reported_lists_held_sessions_without_feedback(cycle):
-    dates = [s.date for s in tree.sessions_not_reported(cycle, entity_id("AAA"), today=TODAY)]
+    not_reported = tree.sessions_not_reported(cycle, entity_id("AAA"), today=TODAY)
+    assert not_reported.total == 3
+    dates = [s.date for s in not_reported.sessions]
     assert dates == [D(2026, 9, 7), D(2026, 10, 5), D(2026, 11, 20)]  # none has feedback yet
     # Two days after the last one, it is not yet "not reported".
-    assert D(2026, 11, 20) not in [s.date for s in tree.sessions_not_reported(cycle, entity_id("AAA"), today=D(2026, 11, 22))]
+    assert D(2026, 11, 20) not in [s.date for s in tree.sessions_not_reported(cycle, entity_id("AAA"), today=D(2026, 11, 22)).sessions]
 
 
 def test_weekly_progress_is_cumulative_by_iso_week(cycle):
