@@ -7,14 +7,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from dialogues.models import Session
+from org.models import django_language
 from oversight.selectors import cascade_states, current_cycle, direct_reports_reached, rollup, state_counts
 
 from .forms import PreferencesForm
 from .scope import scope_for, visible_entities
 from .services import user_link_person, user_set_mute_reminders
-
-# The organization file says `zh`; Django's catalogue for simplified Chinese is `zh-hans`.
-PROFILE_TO_DJANGO = {"zh": "zh-hans"}
 
 
 class LoginView(auth_views.LoginView):
@@ -29,7 +27,7 @@ class LoginView(auth_views.LoginView):
         if person is not None and person.language:
             response.set_cookie(
                 settings.LANGUAGE_COOKIE_NAME,
-                PROFILE_TO_DJANGO.get(person.language, person.language),
+                django_language(person.language),
                 max_age=settings.LANGUAGE_COOKIE_AGE,
                 samesite="Lax",
             )

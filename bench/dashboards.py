@@ -21,8 +21,6 @@ import argparse
 import http.client
 import os
 import secrets
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -30,27 +28,9 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
+from common import PYTHON, ROOT, gunicorn, setup_django, step
+
 TARGET_MS = 500.0
-
-
-def step(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def setup_django(env: dict) -> None:
-    os.environ.update(env)
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
 
 
 def create_users() -> dict:
@@ -218,48 +198,11 @@ def main() -> None:
         server_version = cursor.fetchone()[0]
     connections.close_all()
 
-    port = free_port()
-    log = open(tmp / "gunicorn.log", "w")
-    gunicorn = subprocess.Popen(
-        [
-            str(Path(PYTHON).parent / "gunicorn"),
-            "cascade.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(options.workers),
-            "--timeout",
-            "120",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=run_env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline or gunicorn.poll() is not None:
-                    sys.exit(f"gunicorn did not start:\n{(tmp / 'gunicorn.log').read_text()}")
-                time.sleep(0.2)
+    with gunicorn(run_env, tmp / "gunicorn.log", "--workers", str(options.workers), "--timeout", "120") as port:
         step(f"GET the Ethics Office dashboard, {options.requests} times after {2 * options.workers} warm-up GETs")
         eo = timed_gets(port, "/oversight/", users["eo"], options.requests, 2 * options.workers)
         step(f"GET the dashboard of {users['entity']}, {options.requests} times after {2 * options.workers} warm-up GETs")
         entity = timed_gets(port, f"/oversight/entities/{users['entity']}/", users["fp"], options.requests, 2 * options.workers)
-    finally:
-        os.killpg(gunicorn.pid, signal.SIGTERM)
-        try:
-            gunicorn.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(gunicorn.pid, signal.SIGKILL)
-        log.close()
 
     print(f"Cascade dashboards benchmark — {time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} CPUs, PostgreSQL {server_version}")
     print(f"data: {seed_summary}")

@@ -22,36 +22,16 @@ import datetime
 import os
 import re
 import secrets
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
+from common import PYTHON, ROOT, gunicorn, setup_django, step
+
 TARGET_RATE = 1000.0
 TARGET_P99_MS = 50.0
-
-
-def step(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def setup_django(env: dict) -> None:
-    os.environ.update(env)
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
 
 
 def midday_zone(now: datetime.datetime) -> str:
@@ -208,10 +188,11 @@ def profile(n: int, data: dict, creds: Path) -> None:
         post(i)
     signin_ms = (time.perf_counter() - started) / n * 1000
     from django.contrib.sessions.backends.db import SessionStore
+    from django.db import connection as c
     from django.template.loader import render_to_string
+
     from accounts.models import User
     from dialogues.signin import session_facts, ticket_is_valid
-    from django.db import connection as c
 
     def t(label, fn):
         started = time.perf_counter()
@@ -286,24 +267,9 @@ def main() -> None:
     if options.profile:
         return profile(options.profile, data, creds)
 
-    port = free_port()
-    log = open(tmp / "gunicorn.log", "w")
-    gunicorn = subprocess.Popen(
-        [str(Path(PYTHON).parent / "gunicorn"), "cascade.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(options.workers), "--worker-class", options.worker_class, "--threads", str(options.gunicorn_threads),
-         "--backlog", "2048", "--log-level", "warning", "--preload"],
-        cwd=ROOT, env=run_env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline or gunicorn.poll() is not None:
-                    sys.exit(f"gunicorn did not start:\n{(tmp / 'gunicorn.log').read_text()}")
-                time.sleep(0.2)
+    server_options = ["--workers", str(options.workers), "--worker-class", options.worker_class,
+                      "--threads", str(options.gunicorn_threads), "--backlog", "2048", "--preload"]
+    with gunicorn(run_env, tmp / "gunicorn.log", *server_options) as port:
         floor_url = f"http://127.0.0.1:{port}/bench/floor/"
         signin_url = f"http://127.0.0.1:{port}/dialogues/signin/{data['session']}/?t={data['ticket']}"
         floor_lua = tmp / "floor.lua"
@@ -321,13 +287,6 @@ def main() -> None:
         floor = wrk(floor_url, duration=options.duration, script=floor_lua, creds=None, **common)
         step(f"sign-in: {options.duration} s")
         signin = wrk(signin_url, duration=options.duration, script=signin_lua, creds=creds, **common)
-    finally:
-        os.killpg(gunicorn.pid, signal.SIGTERM)
-        try:
-            gunicorn.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(gunicorn.pid, signal.SIGKILL)
-        log.close()
     after = counts(data["session"])
     errors = (tmp / "gunicorn.log").read_text().strip()
 

@@ -15,17 +15,13 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from icalendar import Calendar, Event, vCalAddress, vText
 
-from org.models import Person
+from org.models import Person, django_language
 
 from .models import Session, SessionStatus
 
 PRODID = "-//Cascade//Leadership Dialogue//EN"
-# The organization file says `zh`; Django's catalogue for simplified Chinese is `zh-hans`.
-DJANGO_LANGUAGE = {"zh": "zh-hans"}
-
-
 def language_of(person: Person) -> str:
-    return DJANGO_LANGUAGE.get(person.language, person.language) or settings.LANGUAGE_CODE
+    return django_language(person.language) or settings.LANGUAGE_CODE
 
 
 def session_calendar(session: Session, invitees: list[Person], *, method: str) -> bytes:

@@ -60,6 +60,13 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "dialogues/session_detail.html", context)
 
 
+def _show_errors(form, exc: ValidationError) -> None:
+    """A service's refusal on the form: under the field it names, else above the form."""
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+    for field, messages_ in errors.items():
+        form.add_error(field if field in form.fields else None, messages_)
+
+
 def _base_url(request: HttpRequest) -> str:
     return request.build_absolute_uri("/").rstrip("/")
 
@@ -104,8 +111,7 @@ def _create_sessions(request, scope, cycle, form, groups) -> HttpResponse:
                 for start, people in groups
             ]
     except ValidationError as exc:
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
+        _show_errors(form, exc)
         return render(request, "dialogues/schedule.html", {"form": form, "cycle": cycle, "max": MAX_PER_SESSION})
     messages.success(request, ngettext("%(count)d session scheduled; invitations are on their way.", "%(count)d sessions scheduled; invitations are on their way.", len(sessions)) % {"count": len(sessions)})
     return redirect("dialogues:session_detail", sessions[0].pk)
@@ -138,8 +144,7 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             session_update(session=session, plan=form.plan(), actor=request.user, base_url=_base_url(request))
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            _show_errors(form, exc)
         else:
             messages.success(request, _("Session changed; invitees receive the updated invitation."))
             return redirect("dialogues:session_detail", session.pk)

@@ -29,6 +29,11 @@ class Language(models.TextChoices):
     ES = "es", "Español"
 
 
+def django_language(code: str) -> str:
+    """Django's language code for the organization file's: `zh` is Django's `zh-hans`."""
+    return "zh-hans" if code == Language.ZH else code
+
+
 class Entity(models.Model):
     code = models.CharField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=200, blank=True)
