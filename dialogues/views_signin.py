@@ -46,11 +46,11 @@ from .signin import (
     parse_typed_code,
     recording_problem,
     self_signin_problem,
+    session_appoint_monitor,
     session_facts,
+    signin_code,
     signin_pass_make,
     signin_pass_read,
-    session_appoint_monitor,
-    signin_code,
     ticket_is_valid,
     ticket_make,
 )
