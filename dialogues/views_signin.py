@@ -72,8 +72,9 @@ def _participant_page(request: HttpRequest, status: int = 200, **context) -> Htt
         context["entry_url"] = entry_url()
     if context.get("state") in ("ready", "done"):
         context["csrf_token"] = get_token(request)  # the sign-in button; the assessment button
-    if context.get("state") == "done" and context.get("session") is not None:
-        context.setdefault("session_id", context["session"].pk)
+    session = context.pop("session", None)
+    if session is not None:  # the page names the leader and the date, and the done page keys its cache on them
+        context.update(session_id=session.pk, leader_name=session.leader_name, date=session.date)
     return HttpResponse(render_to_string(PARTICIPANT_TEMPLATE, context), status=status)
 
 
