@@ -21,7 +21,7 @@ from cascade.exports import safe_cell, xlsx_bytes
 from dialogues.models import Cycle
 
 from .anonymity import min_comments
-from .models import ASSESSMENT_RATINGS, FacilitatorAssessment, LeaderFeedback
+from .models import ASSESSMENT_RATINGS, FacilitatorAssessment, LeaderFeedback, Question
 from .results import AssessmentTable, entities_assessment_table, entities_shown_texts
 from .themes import Theme, themes
 
@@ -123,6 +123,23 @@ def cycle_themes(cycle: Cycle) -> dict[str, tuple[int, list[Theme]]]:
     result = cache.get(key)
     if result is None:
         result = {group: (len(answers), themes(answers)) for group, answers in texts.items()}
+        cache.set(key, result, THEMES_CACHE_SECONDS)
+    return result
+
+
+def question_texts(cycle: Cycle) -> list[str]:
+    """The questions the cycle's sessions forwarded to the Ethics Office, spaces tidied, sorted."""
+    return sorted(" ".join(text.split()) for text in Question.objects.filter(cycle=cycle).order_by().values_list("text", flat=True))
+
+
+def cycle_question_themes(cycle: Cycle) -> tuple[int, list[Theme]]:
+    """(questions, themes) of the questions forwarded in the cycle: the recurring questions,
+    largest theme first. One query; the clustering is cached like `cycle_themes`."""
+    texts = question_texts(cycle)
+    key = "feedback-question-themes-" + hashlib.sha256(json.dumps(texts).encode()).hexdigest()
+    result = cache.get(key)
+    if result is None:
+        result = (len(texts), themes(texts))
         cache.set(key, result, THEMES_CACHE_SECONDS)
     return result
 

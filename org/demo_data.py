@@ -441,9 +441,16 @@ MODES = {  # weights of in person, video, phone by the leader's location
 }
 
 
-def plan_sessions(people: list[DemoPerson]) -> list[DemoSession]:
+def plan_sessions(
+    people: list[DemoPerson],
+    *,
+    seed: object = PLAN_SEED,
+    progress: dict[str, tuple[float, float, float]] | None = None,
+    guests: tuple[tuple[str, str], ...] = GUESTS,
+) -> list[DemoSession]:
     """Who led which session and who attended, top down. Heads of entity all led; below them
-    each entity's `lead`, `full` and `go_ahead` chances set how far the cascade has reached."""
+    each entity's `lead`, `full` and `go_ahead` chances (its spec's, or `progress[code]`) set how
+    far the cascade has reached."""
     by_index = {p.index_number: p for p in people}
     specs = {spec.code: spec for spec in ENTITIES}
     attended_at: dict[str, float] = {}
@@ -451,19 +458,20 @@ def plan_sessions(people: list[DemoPerson]) -> list[DemoSession]:
     # A stable sort: by depth, then in the order people were generated.
     for manager in sorted((p for p in people if p.reports), key=lambda p: p.depth):
         spec = specs[manager.entity]
+        lead, full, go_ahead = progress[manager.entity] if progress else (spec.lead, spec.full, spec.go_ahead)
         # One generator per manager: tuning one entity leaves every other entity's sessions as they are.
-        rng = random.Random(f"{PLAN_SEED}-{manager.index_number}")
+        rng = random.Random(f"{seed}-{manager.index_number}")
         if manager.depth <= 1:
             leads = True
         elif manager.index_number in attended_at:
-            leads = rng.random() < spec.lead
+            leads = rng.random() < lead
         else:
-            leads = rng.random() < spec.go_ahead
+            leads = rng.random() < go_ahead
         if not leads:
             continue
         present = list(manager.reports)
         # Heads meet their whole senior team; further down, someone may have been away.
-        if rng.random() >= spec.full and manager.depth > 1:
+        if rng.random() >= full and manager.depth > 1:
             # One report, or up to half of them, on leave or on mission that day.
             chosen = set(rng.sample(present, len(present) - rng.randint(1, max(1, len(present) // 2))))
             present = [p for p in present if p in chosen]
@@ -476,7 +484,7 @@ def plan_sessions(people: list[DemoPerson]) -> list[DemoSession]:
             sessions.append(DemoSession(manager.index_number, f"DEMO-{manager.index_number}-{number}", when, mode, group))
             for participant in group:
                 attended_at.setdefault(participant, when)
-    for entity, guest in GUESTS:
+    for entity, guest in guests:
         held = [s for s in sessions if by_index[s.leader].entity == entity]
         if held:
             max(held, key=lambda s: min(by_index[s.leader].depth, 2)).guests.append(guest)
@@ -545,3 +553,151 @@ def choose_personas(people: list[DemoPerson], sessions: list[DemoSession], entit
         if not p.reports and p.index_number in attended and p is not focal
     )
     return Personas(entity, head.index_number, focal.index_number, ready.index_number, participant.index_number)
+
+
+# --- the previous cycle, and the leaders' feedback (Appendix C) --------------------------------
+
+PREVIOUS_TOPIC = "Speaking up: raising a concern, and the protection that comes with it"
+PREVIOUS_PLAN_SEED = 135
+# The previous cycle is over: every entity got further than this year so far, from about 80 %
+# (the mission) to everyone (the commission). (lead, full, go_ahead) per entity, as in EntitySpec;
+# by the end of a cycle many managers went ahead without waiting for their own session.
+PREVIOUS_PROGRESS = {
+    "ODG": (0.95, 0.8, 0.5),
+    "OHC": (0.95, 0.85, 0.6),
+    "IMLR": (0.85, 0.7, 0.5),
+    "ECCR": (1.0, 0.95, 0.8),
+    "DCLS": (0.9, 0.8, 0.5),
+    "DFSL": (0.9, 0.8, 0.5),
+}
+# Leaders' feedback: the share of sessions reported, and the weights of ratings 1 to 5.
+FEEDBACK_SEED = 512
+FEEDBACK_SHARE = {"current": 0.6, "previous": 0.8}
+FEEDBACK_RATINGS = {"current": (2, 5, 20, 45, 28), "previous": (4, 9, 27, 40, 20)}
+
+
+def previous_cycle_window(today: datetime.date) -> tuple[datetime.date, datetime.date, datetime.date]:
+    """Last year's cycle: opens 1 September, deadline 31 December, last session on 19 December."""
+    year = today.year - 1
+    return datetime.date(year, 9, 1), datetime.date(year, 12, 31), datetime.date(year, 12, 19)
+
+
+WENT_WELL = (
+    "The team spoke openly once the first example was on the table.",
+    "Colleagues brought situations from their own work; the discussion felt real.",
+    "The scenarios were short enough to leave time for everyone's questions.",
+    "Quieter colleagues took part when we discussed the second scenario in pairs.",
+    "My own story at the start set a frank tone for the rest of the session.",
+    "Meeting by video let the colleagues of the sub-office join us.",
+    "People had read the participant guide beforehand and came with questions.",
+    "La discussion sur le deuxième scénario a été très riche.",
+    "El equipo participó activamente y propuso ejemplos propios.",
+)
+WENT_BADLY = (
+    "Ninety minutes was tight: we covered only two scenarios.",
+    "The line dropped twice for the colleagues who joined by phone.",
+    "Some colleagues found the references hard to follow without the full texts.",
+    "A few people stayed silent; it was hard to draw them in.",
+    "The room was too small for the whole team.",
+    "We started late because of an urgent meeting.",
+    "Nothing in particular.",
+)
+TOPIC_IDEAS = (
+    "Conflicts of interest in recruitment",
+    "Conflicts of interest when relatives apply for a post",
+    "Personal use of social media",
+    "What we may post on social media in a personal capacity",
+    "Speaking up about misconduct, and protection against retaliation",
+    "Protection against retaliation after reporting",
+    "Respect and civility in the workplace",
+    "Civility and respect in meetings, online and in person",
+    "Outside activities and second jobs",
+    "Outside activities: teaching, writing and volunteering",
+    "Fraud prevention in procurement",
+    "Preventing harassment and abuse of authority",
+    "Abuse of authority by supervisors",
+    "Financial disclosure: who files and why",
+)
+# Questions a session could not answer, forwarded to the Ethics Office: several are asked in
+# more than one session, in other words, which is what the annual report groups.
+QUESTIONS = {
+    "previous": (
+        "Can I report misconduct anonymously, and will it still be looked into?",
+        "Is an anonymous report investigated like any other report?",
+        "Will my supervisor be told that I reported something?",
+        "Is my report kept confidential from my own supervisor?",
+        "Are consultants protected against retaliation when they report misconduct?",
+        "Do individual contractors have the same protection against retaliation as staff?",
+        "How long does the Ethics Office take to review a retaliation complaint?",
+        "Whom do I report to when the misconduct involves my own manager?",
+    ),
+    "current": (
+        "Is there a value below which a gift may be accepted?",
+        "What is the highest value of a gift we may accept from a supplier?",
+        "May I accept a meal offered by a government counterpart during a mission?",
+        "Can we accept a lunch from the host government during a field visit?",
+        "What should I do with a gift delivered to my home address?",
+        "How do I record a gift I could not refuse without offending the host?",
+        "Do the rules on gifts apply to consultants and interns?",
+        "Does the gift policy also cover individual contractors and interns?",
+        "Can the team keep a basket of fruit sent by a vendor at the end of the year?",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class DemoFeedback:
+    """A session leader's Appendix C: no participant is named in it."""
+
+    leader: str
+    ref: str
+    participants: int
+    unit_personnel: int
+    guide_rating: int
+    topics_rating: int
+    went_well: str
+    went_badly: str
+    recommended_topics: str
+    unanswered_questions: str
+    scenarios: tuple[int, ...]  # orders of the kit's scenarios discussed; () without a kit
+
+
+def plan_feedback(
+    people: list[DemoPerson],
+    sessions: list[DemoSession],
+    *,
+    seed: object,
+    share: float,
+    ratings: tuple[int, ...],
+    questions: tuple[str, ...],
+    scenarios: int = 0,
+) -> list[DemoFeedback]:
+    """Appendix C for about `share` of the sessions: ratings drawn with the weights `ratings`
+    (of 1 to 5), texts from the lists above, an unanswered question in about a third of them.
+    One generator per session, so the same session gets the same feedback on every run."""
+    by_index = {p.index_number: p for p in people}
+    personnel: dict[tuple[str, str], int] = {}
+    for p in people:
+        personnel[(p.entity, p.unit)] = personnel.get((p.entity, p.unit), 0) + 1
+    planned = []
+    for session in sessions:
+        rng = random.Random(f"{seed}-{session.leader}-{session.ref}")
+        if rng.random() >= share:
+            continue
+        leader = by_index[session.leader]
+        planned.append(
+            DemoFeedback(
+                leader=session.leader,
+                ref=session.ref,
+                participants=len(session.participants) + len(session.guests),
+                unit_personnel=personnel[(leader.entity, leader.unit)],
+                guide_rating=rng.choices(range(1, 6), weights=ratings)[0],
+                topics_rating=rng.choices(range(1, 6), weights=ratings)[0],
+                went_well=rng.choice(WENT_WELL),
+                went_badly=rng.choice(WENT_BADLY),
+                recommended_topics="\n".join(rng.sample(TOPIC_IDEAS, rng.choice((1, 1, 2)))),
+                unanswered_questions=rng.choice(questions) if rng.random() < 0.35 else "",
+                scenarios=tuple(sorted(rng.sample(range(1, scenarios + 1), 2))) if scenarios >= 2 else (),
+            )
+        )
+    return planned

@@ -11,7 +11,9 @@ from django.utils import timezone
 
 from accounts.models import Role, RoleGrant, User
 from dialogues.models import Attendance, Cycle, Session, UnmatchedParticipant
+from feedback.models import LeaderFeedback, Question
 from org.models import Entity, Person, Unit
+from oversight.models import Certification
 from oversight.selectors import STATES, cascade_states, rollup
 
 # "  Focal point (OHC)   someone@demo.cascade.example   cascade-demo"
@@ -38,6 +40,9 @@ def counts() -> dict[str, int]:
         "sessions": Session.objects.count(),
         "attendance": Attendance.objects.count(),
         "unmatched": UnmatchedParticipant.objects.count(),
+        "feedback": LeaderFeedback.objects.count(),
+        "questions": Question.objects.count(),
+        "certifications": Certification.objects.count(),
         "users": User.objects.count(),
         "grants": RoleGrant.objects.count(),
     }
@@ -103,10 +108,37 @@ def test_entities_are_at_different_stages(demo_output):
 @pytest.mark.django_db
 def test_sessions_are_dated_in_the_cycle_and_not_after_today(demo_output):
     cycle = this_cycle()
-    dates = list(Session.objects.values_list("date", flat=True))
+    dates = list(Session.objects.filter(cycle=cycle).values_list("date", flat=True))
     assert dates
     assert all(cycle.opens <= day <= min(timezone.localdate(), cycle.deadline) for day in dates)
     assert UnmatchedParticipant.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_last_years_cycle_is_over_reported_and_certified_by_the_personas_entity(demo_output):
+    last = Cycle.objects.get(year=timezone.localdate().year - 1)
+    dates = list(Session.objects.filter(cycle=last).values_list("date", flat=True))
+    assert dates and all(last.opens <= day <= last.deadline for day in dates)
+    # Every entity further than this year so far; most short of everyone.
+    rates = {e.entity: e.rate for e in rollup(last)}
+    now = {e.entity: e.rate for e in rollup(this_cycle())}
+    assert all(0.75 < rate <= 1 and rate > now[code] for code, rate in rates.items())
+    assert sum(rate < 1 for rate in rates.values()) >= 4
+    assert list(Certification.objects.filter(cycle=last).values_list("entity__code", "status")) == [("OHC", "certified")]
+    assert f"Previous cycle {last.year}" in demo_output and "Appendix E certified by OHC." in demo_output
+
+
+@pytest.mark.django_db
+def test_leaders_reported_sessions_of_both_cycles_with_questions(demo_output):
+    reported_by = timezone.localdate() - datetime.timedelta(days=3)
+    for cycle in (this_cycle(), Cycle.objects.get(year=timezone.localdate().year - 1)):
+        sessions = Session.objects.filter(cycle=cycle)
+        forms = LeaderFeedback.objects.filter(session__cycle=cycle)
+        assert 0.5 * sessions.count() < forms.count() < sessions.count()
+        assert not forms.filter(session__date__gt=reported_by).exists()
+        assert {1, 5} < set(forms.values_list("guide_rating", flat=True))
+        assert Question.objects.filter(cycle=cycle).count() > 10
+    assert LeaderFeedback.objects.filter(session__cycle=this_cycle()).exclude(scenarios_used=None).exists()
 
 
 @pytest.mark.django_db
@@ -159,7 +191,7 @@ def test_demo_before_september_dates_sessions_in_the_past(db, capsys, monkeypatc
 
     cycle = Cycle.objects.get(year=2026)
     assert cycle.deadline == datetime.date(2026, 12, 31)
-    assert all(cycle.opens <= day <= spring for day in Session.objects.values_list("date", flat=True))
+    assert all(cycle.opens <= day <= spring for day in Session.objects.filter(cycle=cycle).values_list("date", flat=True))
 
 
 @pytest.mark.django_db

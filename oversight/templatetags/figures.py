@@ -2,6 +2,7 @@
 
 from django import template
 from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -12,3 +13,31 @@ def percent(part, whole) -> str:
     if not whole:
         return "—"
     return f"{number_format(round(100 * part / whole, 1), 1)} %"
+
+
+@register.filter
+def figure(value, kind="count") -> str:
+    """A report figure in the active locale: a count, a percentage ("78.5 %") or an average of
+    ratings from 1 to 5 ("4.12"); "—" when there is nothing to show."""
+    if value is None:
+        return "—"
+    if kind == "percent":
+        return f"{number_format(value, 1)} %"
+    if kind == "average":
+        return number_format(value, 2)
+    return number_format(value)
+
+
+@register.filter
+def change(value, kind="count") -> str:
+    """The change from the previous cycle, signed: "+12", "−0.25"; for a percentage, in points:
+    "+4.1 points". "—" when either cycle has nothing to show."""
+    if value is None:
+        return "—"
+    decimals = {"percent": 1, "average": 2}.get(kind, 0)
+    value = round(value, decimals)
+    text = ("+" if value > 0 else "−" if value < 0 else "") + number_format(abs(value), decimals)
+    if kind == "percent":
+        # Translators: a change in percentage points, such as "+4.1 points".
+        return _("%(change)s points") % {"change": text}
+    return text

@@ -1,11 +1,16 @@
-"""Load the demonstration organization with this year's cycle in progress, and print one login
-per role, so that anyone can try every screen of Cascade a minute after installing it.
+"""Load the demonstration organization with this year's cycle in progress and last year's cycle
+over, and print one login per role, so that anyone can try every screen of Cascade a minute
+after installing it.
 
-The organization goes through the same import service as a real file, the cycle through
-`cycle_open`, the sessions through the attendance import: the demo obeys the production rules.
-Running it again gives the same state and prints the same text: the people come out unchanged,
-sessions are replaced under the same references, accounts are updated rather than duplicated.
+The organization goes through the same import service as a real file, the cycles through
+`cycle_open`, the sessions through the attendance import, the leaders' feedback through the
+feedback service and last year's certification through the certification services: the demo
+obeys the production rules. Running it again gives the same state and prints the same text: the
+people come out unchanged, sessions are replaced under the same references, accounts are updated
+rather than duplicated, feedback already given and a certification already made are kept.
 """
+
+import datetime
 
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.management.base import BaseCommand, CommandError
@@ -13,11 +18,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role, RoleGrant, User
+from dialogues.models import Scenario, Session
 from dialogues.services import attendance_import, cycle_open
+from feedback.models import LeaderFeedback, Question
+from feedback.selectors import REPORT_WITHIN_DAYS
+from feedback.services import leader_feedback_save
 from org import demo_data
 from org.demo_kit import load_demo_kit
 from org.models import Entity, Person
 from org.services import org_import
+from oversight.certification import certification_certify, certification_submit
+from oversight.models import Certification, CertificationStatus
 from oversight.selectors import STATES, cascade_states, rollup
 
 PASSWORD = "cascade-demo"  # noqa: S105 (the demo's published password)
@@ -25,7 +36,7 @@ URL = "http://127.0.0.1:8000/"
 
 
 class Command(BaseCommand):
-    help = "Load the demonstration organization with a cycle in progress, and print a login per role (idempotent)."
+    help = "Load the demonstration organization with a cycle in progress and last year's over, and print a login per role (idempotent)."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -46,22 +57,36 @@ class Command(BaseCommand):
         people = demo_data.build_people()
         sessions = demo_data.plan_sessions(people)
         opens, deadline = demo_data.cycle_window(today)
+        last = min(today, deadline)
+        previous_sessions = demo_data.plan_sessions(people, seed=demo_data.PREVIOUS_PLAN_SEED, progress=demo_data.PREVIOUS_PROGRESS, guests=())
+        previous_opens, previous_deadline, previous_last = demo_data.previous_cycle_window(today)
+        personas = demo_data.choose_personas(people, sessions)
         with transaction.atomic():
             org = org_import(table=demo_data.org_table(people))
             if not org.ok:
                 raise CommandError("the demo organization was rejected: " + "; ".join(map(str, org.errors[:5])))
             cycle, _created = cycle_open(year=today.year, topic=demo_data.TOPIC, opens=opens, deadline=deadline)
-            load_demo_kit(cycle)
-            held = attendance_import(table=demo_data.attendance_table(sessions, opens, min(today, deadline)), cycle=cycle)
+            kit = load_demo_kit(cycle)
+            held = attendance_import(table=demo_data.attendance_table(sessions, opens, last), cycle=cycle)
             if not held.ok:
                 raise CommandError("the demo sessions were rejected: " + "; ".join(map(str, held.errors[:5])))
-            # Later: leader feedback (Appendix C) on part of these sessions, facilitator
-            # assessments (Appendix F) from their participants, and a few questions forwarded to
-            # the Ethics Office and still waiting, once the feedback app has its models.
-            logins = _accounts(people, demo_data.choose_personas(people, sessions))
-        self._report(cycle, held, logins)
+            # Last year's cycle, over: the annual report compares this year with it.
+            previous, _created = cycle_open(year=today.year - 1, topic=demo_data.PREVIOUS_TOPIC, opens=previous_opens, deadline=previous_deadline)
+            held_before = attendance_import(table=demo_data.attendance_table(previous_sessions, previous_opens, previous_last), cycle=previous)
+            if not held_before.ok:
+                raise CommandError("last year's demo sessions were rejected: " + "; ".join(map(str, held_before.errors[:5])))
+            logins = _accounts(people, personas)
+        # Leaders report through the feedback service, one durable transaction per form as from the
+        # form itself, so after the block above. This year, only sessions at least the reporting
+        # delay old; last year's feedback comes before its certification, which freezes it.
+        reported_by = today - datetime.timedelta(days=REPORT_WITHIN_DAYS)
+        due = [s for s in sessions if demo_data.session_date(s.when, opens, last) <= reported_by]
+        _leader_feedback(cycle, demo_data.plan_feedback(people, due, **_feedback_options("current"), scenarios=kit.scenarios.count()))
+        _leader_feedback(previous, demo_data.plan_feedback(people, previous_sessions, **_feedback_options("previous")))
+        _certify(previous, personas)
+        self._report(cycle, held, previous, held_before, logins)
 
-    def _report(self, cycle, held, logins):
+    def _report(self, cycle, held, previous, held_before, logins):
         out = self.stdout.write
         entities = rollup(cycle)
         states = dict.fromkeys(STATES, 0)
@@ -72,6 +97,17 @@ class Command(BaseCommand):
         out(f"Cycle {cycle.year}, “{cycle.topic}”, {cycle.opens} to {cycle.deadline}.")
         out(f"Sessions held: {len(held.sessions)}, sign-ins {held.participants}, guests not in the organization file {held.unmatched}.")
         out("Managers: " + ", ".join(f"{state.replace('_', ' ')} {count}" for state, count in states.items()) + ".")
+        certified = (
+            Certification.objects.filter(cycle=previous, status=CertificationStatus.CERTIFIED).order_by("entity__code").values_list("entity__code", flat=True)
+        )
+        out(
+            f"Previous cycle {previous.year}, “{previous.topic}”: sessions held {len(held_before.sessions)}, sign-ins {held_before.participants}, Appendix E certified by {', '.join(certified) or 'nobody'}."
+        )
+        forms = {c.year: LeaderFeedback.objects.filter(session__cycle=c).count() for c in (cycle, previous)}
+        asked = {c.year: Question.objects.filter(cycle=c).count() for c in (cycle, previous)}
+        out(
+            f"Leader feedback forms: {forms[cycle.year]} in {cycle.year}, {forms[previous.year]} in {previous.year}; questions forwarded to the Ethics Office: {asked[cycle.year]} and {asked[previous.year]}."
+        )
         out("")
         width = max(len(name) for name in names.values())
         for e in entities:
@@ -83,6 +119,51 @@ class Command(BaseCommand):
         widths = [max(len(row[i]) for row in rows) for i in range(2)]
         for role, email, password in rows:
             out(f"  {role:<{widths[0]}}  {email:<{widths[1]}}  {password}")
+
+
+def _feedback_options(which: str) -> dict:
+    return {
+        "seed": f"{demo_data.FEEDBACK_SEED}-{which}",
+        "share": demo_data.FEEDBACK_SHARE[which],
+        "ratings": demo_data.FEEDBACK_RATINGS[which],
+        "questions": demo_data.QUESTIONS[which],
+    }
+
+
+def _leader_feedback(cycle, planned: list[demo_data.DemoFeedback]) -> None:
+    """Appendix C for the planned sessions of the cycle that have none yet, through the service
+    a leader's form calls (which also forwards their unanswered questions). Feedback already
+    given is kept: a certified entity's is frozen, and a leader may have edited theirs."""
+    waiting = {(s.leader.index_number, s.ref): s for s in Session.objects.filter(cycle=cycle, feedback__isnull=True).select_related("leader")}
+    scenarios = {s.order: s for s in Scenario.objects.filter(kit__cycle=cycle)}
+    for feedback in planned:
+        session = waiting.get((feedback.leader, feedback.ref))
+        if session is None:
+            continue
+        data = {
+            "participants": feedback.participants,
+            "unit_personnel": feedback.unit_personnel,
+            "guide_rating": feedback.guide_rating,
+            "topics_rating": feedback.topics_rating,
+            "scenarios_used": [scenarios[order] for order in feedback.scenarios],
+            "went_well": feedback.went_well,
+            "went_badly": feedback.went_badly,
+            "recommended_topics": feedback.recommended_topics,
+            "unanswered_questions": feedback.unanswered_questions,
+        }
+        leader_feedback_save(session=session, data=data, actor=None)
+
+
+def _certify(cycle, personas: demo_data.Personas) -> None:
+    """The personas' entity certified the cycle: its focal point submits, its head certifies,
+    through the certification services. Once certified, a second run leaves it alone."""
+    entity = Entity.objects.get(code=personas.entity)
+    status = Certification.objects.filter(entity=entity, cycle=cycle).values_list("status", flat=True).first()
+    if status == CertificationStatus.CERTIFIED:
+        return
+    if status != CertificationStatus.SUBMITTED:
+        certification_submit(actor=User.objects.get(person__index_number=personas.focal_point), entity=entity, cycle=cycle)
+    certification_certify(actor=User.objects.get(person__index_number=personas.head), entity=entity, cycle=cycle)
 
 
 def _accounts(people: list[demo_data.DemoPerson], personas: demo_data.Personas) -> list[tuple[str, User]]:
