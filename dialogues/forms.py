@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from cascade.forms import TableUploadForm
 from org.models import Language, Person
 
+from .kit_translations import KitReader
 from .models import Cycle, Mode, Scenario
 from .scheduling import MAX_PER_SESSION, SessionPlan
 
@@ -79,6 +80,13 @@ class ScheduleForm(forms.Form):
         )
 
 
+class KitScenarioField(forms.ModelMultipleChoiceField):
+    reader: KitReader | None = None  # the titles in the reader's language, where translated
+
+    def label_from_instance(self, obj) -> str:
+        return self.reader.text(obj, "title").html if self.reader else obj.title
+
+
 class RespondForm(forms.Form):
     needs = forms.CharField(
         label=_("Accessibility or working-hour needs"),
@@ -86,13 +94,18 @@ class RespondForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Only the session's leader sees this."),
     )
-    scenarios = forms.ModelMultipleChoiceField(
+    scenarios = KitScenarioField(
         label=_("Scenarios you would like to discuss"), queryset=Scenario.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
 
-    def __init__(self, *args, cycle, **kwargs):
+    def __init__(self, *args, cycle, reader: KitReader | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["scenarios"].queryset = Scenario.objects.filter(kit__cycle=cycle, kit__published=True).order_by("order")
+        field = self.fields["scenarios"]
+        field.queryset = Scenario.objects.filter(kit__cycle=cycle, kit__published=True).order_by("order")
+        if reader is not None:
+            field.reader = reader
+            # Said once above the list when titles are shown in the kit's original language.
+            field.help_text = reader.titles(field.queryset)
 
 
 class SplitForm(forms.Form):

@@ -1,17 +1,25 @@
 """Forms of facilitator mode."""
 
+from functools import cached_property
+
 from django import forms
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from .kit_translations import KitReader
 from .models import CaptureKind, Kit, Session
 from .running import MAX_CAPTURE_LENGTH, MAX_SCENARIOS, MIN_SCENARIOS, kit_scenarios_with_votes
 
 
 class ScenarioField(forms.ModelMultipleChoiceField):
+    reader: KitReader | None = None  # the titles in the leader's language, where translated
+
     def label_from_instance(self, obj) -> str:
         votes = ngettext("%(count)d vote", "%(count)d votes", obj.vote_count) % {"count": obj.vote_count}
-        return f"{obj.title} ({votes})"
+        if self.reader is None:
+            return f"{obj.title} ({votes})"
+        return format_html("{} ({})", self.reader.text(obj, "title").html, votes)
 
 
 class ScenarioChoiceForm(forms.Form):
@@ -22,9 +30,16 @@ class ScenarioChoiceForm(forms.Form):
         help_text=_("Choose two, or three if time allows."),
     )
 
-    def __init__(self, *args, kit: Kit, session: Session, **kwargs):
+    def __init__(self, *args, kit: Kit, session: Session, reader: KitReader | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["scenarios"].queryset = kit_scenarios_with_votes(kit, session)
+        self.fields["scenarios"].reader = reader
+
+    @cached_property
+    def marker(self) -> str:
+        """The note that titles are shown in the kit's original language, if they are."""
+        field = self.fields["scenarios"]
+        return field.reader.titles(field.queryset) if field.reader else ""
 
     def clean_scenarios(self):
         chosen = self.cleaned_data["scenarios"]

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from org.models import Language
 
-from .models import AgendaItem, Scenario, ScenarioFormat
+from .models import AgendaItem, Cycle, KitPart, Scenario, ScenarioFormat
 
 ONE_PER_LINE = _("One per line.")
 
@@ -63,6 +63,71 @@ class QuestionForm(forms.Form):
         required=False,
         help_text=_("One per line: a regulation, a rule, a paragraph; shown in the leader's guide only."),
     )
+
+
+# The name of each translatable text on the translation page: the label of its editing form.
+def _text_names() -> dict[tuple[str, str], tuple[str, int | None]]:
+    kit, agenda, scenario, question = (form.base_fields for form in (KitForm, AgendaItemForm, ScenarioForm, QuestionForm))
+    return {
+        (KitPart.KIT, "topic"): (_("Topic"), Cycle._meta.get_field("topic").max_length),
+        **{(KitPart.KIT, name): (kit[name].label, None) for name in ("why_it_matters", "key_lessons", "ground_rules", "guidelines")},
+        (KitPart.AGENDA, "title"): (agenda["title"].label, AgendaItem._meta.get_field("title").max_length),
+        (KitPart.AGENDA, "guidance"): (agenda["guidance"].label, None),
+        (KitPart.SCENARIO, "title"): (scenario["title"].label, Scenario._meta.get_field("title").max_length),
+        **{(KitPart.SCENARIO, name): (scenario[name].label, None) for name in ("text", "key_messages", "resources")},
+        **{(KitPart.QUESTION, name): (question[name].label, None) for name in ("text", "follow_ups", "important_points", "references")},
+    }
+
+
+class KitTranslationForm(forms.Form):
+    """The translation of every text of a kit into one language: a field per text, named after
+    it (`scenario-12-title`), empty where there is no translation; and, for a translation whose
+    original changed since, a box to confirm that it still fits."""
+
+    def __init__(self, *args, groups, existing: dict, lang: str, dir: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        names = _text_names()
+        self.groups = []
+        for group in groups:
+            rows = []
+            for source in group.texts:
+                label, max_length = names[source.key[0], source.key[2]]
+                found = existing.get(source.key)
+                stale = found is not None and found.stale
+                # Described by the original beside it, the help text and the out-of-date note:
+                # set here, since Django then leaves the widget's aria-describedby alone.
+                described_by = [f"original-{source.name}"]
+                described_by += [f"id_{source.name}_helptext"] if source.leader_only else []
+                described_by += [f"stale-{source.name}"] if stale else []
+                attrs = {"lang": lang, "dir": dir, "aria-describedby": " ".join(described_by)}
+                widget = forms.TextInput(attrs=attrs) if max_length else forms.Textarea(attrs={**attrs, "rows": min(12, 2 + source.original.count("\n"))})
+                self.fields[source.name] = forms.CharField(
+                    label=label,
+                    required=False,
+                    max_length=max_length,
+                    widget=widget,
+                    initial=found.text if found else "",
+                    help_text=_("Shown in the leader's guide only.") if source.leader_only else "",
+                )
+                if stale:
+                    self.fields[f"{source.name}-current"] = forms.BooleanField(label=_("The translation still fits the changed original"), required=False)
+                rows.append((source, self[source.name], self[f"{source.name}-current"] if stale else None))
+            self.groups.append((group.title, rows))
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            attrs = self.fields[name].widget.attrs if name in self.fields else {}
+            if "aria-describedby" in attrs:
+                attrs["aria-describedby"] += f" id_{name}_error"
+
+    def translations(self) -> dict:
+        """Each text's translation (empty: none), by key."""
+        return {source.key: self.cleaned_data[source.name] for _title, rows in self.groups for source, _field, _current in rows}
+
+    def confirmed(self) -> set:
+        """The texts whose out-of-date translation was confirmed as still fitting."""
+        return {source.key for _title, rows in self.groups for source, _field, current in rows if current is not None and self.cleaned_data[current.name]}
 
 
 class MoveForm(forms.Form):

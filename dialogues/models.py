@@ -187,6 +187,39 @@ class DiscussionQuestion(models.Model):
         ordering = ["order"]
 
 
+class KitPart(models.TextChoices):
+    KIT = "kit", _("Kit")
+    AGENDA = "agenda", _("Agenda item")
+    SCENARIO = "scenario", _("Scenario")
+    QUESTION = "question", _("Discussion question")
+
+
+class KitTranslation(models.Model):
+    """One text of the kit in a language other than the kit's original: `part` and `object_id`
+    name the kit, agenda item, scenario or discussion question it belongs to, `field` the text.
+    One generic table rather than one per part, so that a kit's translation into a language
+    loads in one query and a new translatable field needs no migration."""
+
+    kit = models.ForeignKey(Kit, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(_("language"), max_length=2, choices=Language)
+    part = models.CharField(max_length=10, choices=KitPart)
+    object_id = models.PositiveBigIntegerField()
+    field = models.CharField(max_length=30)
+    text = models.TextField(_("translation"))
+    # A digest of the original the translation was written for: when the original changes,
+    # the translation is flagged as possibly out of date until someone edits or confirms it.
+    source_digest = models.CharField(max_length=64)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kit", "language", "part", "object_id", "field"], name="kit_translation_once_per_text")]
+        verbose_name = _("kit translation")
+        verbose_name_plural = _("kit translations")
+
+    def __str__(self) -> str:
+        return f"{self.language} {self.part} {self.object_id} {self.field}"
+
+
 class ScenarioVote(models.Model):
     """An invitee's wish to discuss a scenario."""
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.services import audit_record
 from org.models import Person
 
+from .kit_translations import KitReader, ShownAgendaItem, ShownScenario
 from .models import Attendance, CaptureKind, Kit, Scenario, Session, SessionCapture, UnmatchedParticipant
 
 MIN_SCENARIOS = 2
@@ -27,47 +28,25 @@ SHEET_LINES = 25  # Appendix A prints 25 numbered lines; a larger session gets m
 
 
 def session_kit(session: Session) -> Kit | None:
-    """The published kit of the session's cycle, or None while the Ethics Office has none."""
-    return Kit.objects.filter(cycle_id=session.cycle_id, published=True).first()
+    """The published kit of the session's cycle (with the cycle), or None while the Ethics
+    Office has none."""
+    return Kit.objects.select_related("cycle").filter(cycle_id=session.cycle_id, published=True).first()
 
 
 def kit_agenda(kit: Kit):
     return kit.agenda.order_by("order")
 
 
-def _lines(text: str) -> list[str]:
-    return [line.strip() for line in text.splitlines() if line.strip()]
+def facilitator_agenda(reader: KitReader) -> list[ShownAgendaItem]:
+    """The kit's agenda with the leader's guidance, in the reader's language (one query)."""
+    return [reader.agenda_item(item, leader=True) for item in kit_agenda(reader.kit)]
 
 
-@dataclass(frozen=True)
-class QuestionGuide:
-    text: str
-    follow_ups: list[str]
-    important_points: list[str]
-    references: list[str]
-
-
-@dataclass(frozen=True)
-class ScenarioGuide:
-    scenario: Scenario
-    key_messages: list[str]
-    resources: list[str]
-    questions: list[QuestionGuide]
-
-
-def facilitator_scenarios(session: Session) -> list[ScenarioGuide]:
-    """The scenarios chosen for the session, in kit order, each with its questions and their
-    one-per-line fields split into lists (two queries)."""
+def facilitator_scenarios(session: Session, reader: KitReader) -> list[ShownScenario]:
+    """The scenarios chosen for the session, in kit order, each with its questions and the
+    leader's notes, in the reader's language (two queries)."""
     scenarios = session.scenarios.order_by("order").prefetch_related("questions")
-    return [
-        ScenarioGuide(
-            scenario=scenario,
-            key_messages=_lines(scenario.key_messages),
-            resources=_lines(scenario.resources),
-            questions=[QuestionGuide(q.text, _lines(q.follow_ups), _lines(q.important_points), _lines(q.references)) for q in scenario.questions.all()],
-        )
-        for scenario in scenarios
-    ]
+    return [reader.scenario(scenario, leader=True) for scenario in scenarios]
 
 
 def kit_scenarios_with_votes(kit: Kit, session: Session):

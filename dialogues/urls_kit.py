@@ -3,6 +3,7 @@
 from django.urls import path
 
 from . import views_kit as views
+from . import views_kit_translations
 
 urlpatterns = [
     path("kit/", views.kit_current, name="kit_current"),
@@ -10,6 +11,7 @@ urlpatterns = [
     path("kit/<int:year>/leader/", views.kit_leader, name="kit_leader"),
     path("kit/<int:year>/edit/", views.kit_edit, name="kit_edit"),
     path("kit/<int:year>/edit/publish/", views.kit_publish, name="kit_publish"),
+    path("kit/<int:year>/edit/translations/<str:language>/", views_kit_translations.kit_translations, name="kit_translations"),
     path("kit/<int:year>/edit/agenda/", views.agenda_add, name="kit_agenda_add"),
     path("kit/<int:year>/edit/agenda/<int:pk>/", views.agenda_edit, name="kit_agenda_edit"),
     path("kit/<int:year>/edit/agenda/<int:pk>/delete/", views.agenda_delete, name="kit_agenda_delete"),

@@ -18,6 +18,7 @@ from cascade.uploads import preview_then_confirm
 from oversight.selectors import current_cycle
 
 from .forms import AttendanceUploadForm, RespondForm, ScheduleForm, SplitForm
+from .kit_translations import published_kit_reader
 from .models import Cycle, Invitation, ScenarioVote, SessionStatus
 from .scheduling import MAX_PER_SESSION, invitation_respond, propose_split, session_cancel, session_schedule, session_update
 from .services import attendance_import
@@ -178,6 +179,8 @@ def my_invitations(request: HttpRequest) -> HttpResponse:
         .order_by("session__starts_at")
     )
     forms_by_invitation = []
+    # Scenario titles in the invitee's language where translated: one reader per cycle.
+    readers = {cycle.pk: published_kit_reader(cycle, request.LANGUAGE_CODE) for cycle in {i.session.cycle for i in invitations}}
     for invitation in invitations:
         prefix = f"i{invitation.pk}"
         bound = request.method == "POST" and request.POST.get("invitation") == str(invitation.pk)
@@ -185,6 +188,7 @@ def my_invitations(request: HttpRequest) -> HttpResponse:
             request.POST if bound else None,
             prefix=prefix,
             cycle=invitation.session.cycle,
+            reader=readers[invitation.session.cycle_id],
             initial={"needs": invitation.needs, "scenarios": [v.scenario_id for v in invitation.votes.all()]},
         )
         if bound and form.is_valid():

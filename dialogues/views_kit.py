@@ -21,6 +21,7 @@ from accounts.scope import scope_for
 from . import kit_services as services
 from .kit_forms import AgendaItemForm, KitForm, MoveForm, PublishForm, QuestionForm, ScenarioForm, initial_of
 from .kit_selectors import kit_for_cycle, latest_cycle, total_minutes
+from .kit_translations import kit_reader, translation_progress
 from .models import AgendaItem, Cycle, DiscussionQuestion, Kit, Scenario
 
 EDIT_TEMPLATE = "dialogues/kit/edit.html"
@@ -113,6 +114,7 @@ def _editor_context(cycle: Cycle, kit: Kit | None, bound: dict[str, forms.Form] 
     ]
     context["new_scenario_form"] = form(ScenarioForm, "scenario-new")
     context["problems"] = services.kit_problems(kit) if not kit.published else []
+    context["translations"] = translation_progress(kit)
     return context
 
 
@@ -363,6 +365,7 @@ def _guide(request: HttpRequest, kit: Kit, *, leader: bool) -> HttpResponse:
         "dialogues/kit/guide.html",
         {
             "kit": kit,
+            "shown": kit_reader(kit, request.LANGUAGE_CODE).guide(leader=leader),
             "cycle": kit.cycle,
             "leader": leader,
             "total_minutes": total_minutes(kit),

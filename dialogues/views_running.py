@@ -17,10 +17,11 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.scope import led_session_or_404, scope_for, sheet_session_or_404
 
 from .forms_running import CAPTURE_LABELS, CaptureForm, ScenarioChoiceForm
+from .kit_translations import kit_reader
 from .models import CaptureKind, Session, SessionCapture
 from .running import (
+    facilitator_agenda,
     facilitator_scenarios,
-    kit_agenda,
     session_capture_add,
     session_capture_delete,
     session_captures,
@@ -51,9 +52,12 @@ def _box(session: Session, kind: str, form: CaptureForm | None = None) -> dict:
 
 def _facilitate_page(request: HttpRequest, session: Session, *, choice_form=None, capture_form=None, status=200) -> HttpResponse:
     kit = session_kit(session)
-    scenarios = facilitator_scenarios(session) if kit else []
+    # The kit's texts in the leader's language where translated, else in the original.
+    reader = kit_reader(kit, request.LANGUAGE_CODE) if kit else None
+    scenarios = facilitator_scenarios(session, reader) if kit else []
     if kit and not scenarios and choice_form is None:
-        choice_form = ScenarioChoiceForm(kit=kit, session=session)
+        choice_form = ScenarioChoiceForm(kit=kit, session=session, reader=reader)
+    agenda = facilitator_agenda(reader) if kit else []
     boxes = [
         _box(session, kind, capture_form if capture_form is not None and capture_form.kind == kind else None)
         for kind in (CaptureKind.QUESTION, CaptureKind.CONTRIBUTION)
@@ -61,7 +65,10 @@ def _facilitate_page(request: HttpRequest, session: Session, *, choice_form=None
     context = {
         "session": session,
         "kit": kit,
-        "agenda": kit_agenda(kit) if kit else [],
+        "reader": reader,
+        "topic": reader.text(kit, "topic") if kit else None,
+        "agenda": agenda,
+        "agenda_marker": reader.marker(*(text for part in agenda for text in (part.title, part.guidance))) if kit else "",
         "scenarios": scenarios,
         "choice_form": choice_form,
         "boxes": boxes,
@@ -85,7 +92,7 @@ def facilitate_scenarios(request: HttpRequest, pk: int) -> HttpResponse:
     kit = session_kit(session)
     if kit is None:
         raise Http404
-    form = ScenarioChoiceForm(request.POST, kit=kit, session=session)
+    form = ScenarioChoiceForm(request.POST, kit=kit, session=session, reader=kit_reader(kit, request.LANGUAGE_CODE))
     if form.is_valid():
         try:
             session_choose_scenarios(session=session, scenarios=list(form.cleaned_data["scenarios"]), actor=request.user)

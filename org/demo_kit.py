@@ -6,8 +6,12 @@ that nobody mistakes it for a real rule. `load_demo_kit` goes through the kit se
 edit by the Ethics Office would.
 """
 
+from dataclasses import dataclass, field
+
 from dialogues.kit_services import KitContent, QuestionContent, ScenarioContent, kit_load, kit_publish
-from dialogues.models import Cycle, Kit, ScenarioFormat
+from dialogues.kit_translations import kit_translation_save
+from dialogues.models import Cycle, Kit, KitPart, ScenarioFormat
+from org.demo_data import TOPIC
 
 WHY_IT_MATTERS = """\
 Most of us like to give and receive. A box of sweets at the end of a project, a dinner with a \
@@ -368,7 +372,163 @@ DEMO_KIT = KitContent(
 )
 
 
+# --- translations ---------------------------------------------------------------------------
+# Part of the kit in French and in Spanish, left partial on purpose: the rest shows in English,
+# marked as such. Parts are named by position (from 1); a text of several items is a tuple, one
+# item per line.
+
+
+@dataclass(frozen=True)
+class DemoTranslation:
+    language: str
+    topics: dict[str, str] = field(default_factory=dict)  # a cycle's topic → its translation
+    kit: dict[str, str | tuple[str, ...]] = field(default_factory=dict)
+    agenda: dict[int, dict[str, str]] = field(default_factory=dict)
+    scenarios: dict[int, dict[str, str | tuple[str, ...]]] = field(default_factory=dict)
+    questions: dict[tuple[int, int], dict[str, str | tuple[str, ...]]] = field(default_factory=dict)
+
+
+FRENCH = DemoTranslation(
+    language="fr",
+    topics={TOPIC: "Cadeaux, invitations et faveurs : savoir où placer la limite"},
+    kit={
+        "why_it_matters": """\
+Nous aimons presque tous donner et recevoir. Une boîte de chocolats à la fin d'un projet, un \
+dîner avec un partenaire après une longue négociation, un voisin qui nous ramène en voiture : \
+ces gestes entretiennent les relations de travail et la vie des communautés, et dans bien des \
+lieux où nous travaillons, les refuser peut paraître impoli.
+
+Notre travail repose pourtant sur une confiance : celle que nous décidons sur le seul fond des \
+dossiers. Les fournisseurs doivent pouvoir croire que la meilleure offre l'emporte, les \
+candidats que le meilleur profil obtient le poste, et les populations que nous servons que \
+l'aide va là où elle est la plus nécessaire. Un cadeau ou une faveur venant de quelqu'un qui \
+attend l'une de nos décisions met cette confiance en jeu, même si la personne qui le reçoit est \
+sûre que rien n'a changé. Ce que les autres en voient compte aussi.
+
+La limite n'est pas toujours évidente. Un calendrier au logo d'une entreprise n'a rien de \
+commun avec un week-end à l'étranger ; un café pendant une réunion n'est pas un dîner privé \
+pendant l'évaluation d'un contrat. Ce dialogue est l'occasion de parler franchement de \
+l'endroit où passe cette limite, de la raison pour laquelle elle passe là, et de ce qu'il faut \
+faire en cas de doute, avant de se retrouver seul face à la situation.
+
+Chacun de nous répond personnellement de ce qu'il accepte. Les responsables ont un devoir de \
+plus : leur exemple, et la rapidité et la clarté de leur réponse quand quelqu'un demande \
+« puis-je accepter ceci ? », font que le bon choix est aussi le plus simple.""",
+        "key_lessons": (
+            "Qui offre, et à quel moment, compte davantage que la valeur du cadeau : soyez surtout prudent avec quiconque attend une décision à laquelle vous prenez part.",
+            "Accepter quelque chose au nom de l'équipe ne le rend pas acceptable ; cela ne fait que répartir l'obligation.",
+            "En cas de doute, refusez poliment ou demandez avant d'accepter, et notez ce qui vous a été offert.",
+            "Un lien personnel avec une personne concernée par votre travail n'est pas une faute en soi ; le cacher en est une. Déclarez-le et retirez-vous de la décision.",
+            "Les responsables donnent le ton : ils répondent vite et clairement, et demandent conseil au Bureau de la déontologie quand le cas est incertain.",
+        ),
+        "ground_rules": (
+            "Ce qui se dit ici reste ici ; nous parlons de situations, jamais de collègues nommément.",
+            "Chacun peut prendre la parole ; personne n'y est obligé.",
+            "Nous écoutons pour comprendre avant de répondre.",
+            "Le désaccord est bienvenu ; nous discutons les idées, jamais les personnes.",
+            "Il n'y a pas de question piège : les doutes exprimés sincèrement aident tout le groupe.",
+            "Téléphones rangés, caméras allumées si la connexion le permet.",
+        ),
+    },
+    agenda={
+        1: {"title": "Introduction"},
+        2: {"title": "Activité d'ouverture"},
+        3: {"title": "Discussion des scénarios"},
+        4: {"title": "Conclusion"},
+    },
+    scenarios={
+        1: {
+            "title": "Le panier garni après le contrat",
+            "text": """\
+Mariela est assistante aux achats au sous-bureau de Tamboro. Au printemps, elle a siégé au \
+comité chargé d'évaluer les offres pour l'entretien des groupes électrogènes du bureau. Le \
+marché a été attribué à Kessel Power Services.
+
+Deux semaines après l'attribution, un grand panier garni arrive à l'accueil, à son nom. Il \
+contient des fruits secs, une bouteille de whisky, une montre connectée encore dans sa boîte et \
+une carte du directeur de l'entreprise : « Avec nos remerciements chaleureux pour votre \
+compréhension pendant l'appel d'offres. Au plaisir de travailler de nouveau avec vous. »
+
+Son supérieur est en congé jusqu'à la fin du mois. Des collègues de passage proposent d'ouvrir \
+le panier au déjeuner de fin d'année de l'équipe, « comme ça, c'est pour tout le monde ». \
+Mariela sait aussi que Kessel Power Services compte répondre le mois prochain à l'appel \
+d'offres du bureau pour la fourniture de carburant.""",
+        },
+        2: {"title": "L'invitation au forum sur l'eau"},
+    },
+    questions={
+        (1, 1): {
+            "text": "Que devrait faire Mariela du panier, et pourquoi ?",
+            "follow_ups": (
+                "Le partager au déjeuner de l'équipe changerait-il quelque chose ?",
+                "Votre réponse serait-elle différente si le colis ne contenait que la carte et une boîte de dattes ?",
+            ),
+            "important_points": (
+                "Le cadeau vient d'un fournisseur qui vient de remporter un marché et répondra bientôt à un autre appel d'offres : la provenance et le moment comptent plus que le prix.",
+                "Partager un cadeau avec l'équipe ne le rend pas acceptable ; le sentiment d'obligation s'étend seulement à tous.",
+                "Le plus sûr est de refuser et de renvoyer le cadeau, ou de le remettre au service qui reçoit les cadeaux au nom de l'Organisation, puis de l'inscrire au registre des cadeaux.",
+                "Un présent de très faible valeur peut parfois être accepté, mais jamais de quelqu'un qui attend, ou vient d'obtenir, une décision à laquelle vous avez pris part.",
+            ),
+        },
+        (1, 2): {"text": "Comment Mariela peut-elle refuser sans nuire à la relation de travail avec le fournisseur ?"},
+    },
+)
+
+SPANISH = DemoTranslation(
+    language="es",
+    topics={TOPIC: "Regalos, atenciones y favores: saber dónde poner el límite"},
+    kit={
+        "ground_rules": (
+            "Lo que se dice en esta sala se queda en esta sala; hablamos de situaciones, nunca de colegas por su nombre.",
+            "Todos pueden hablar; nadie está obligado a hacerlo.",
+            "Escuchamos para entender antes de responder.",
+            "El desacuerdo es bienvenido; cuestionamos ideas, nunca a personas.",
+            "No hay preguntas con trampa: las dudas sinceras ayudan a todo el grupo.",
+            "Teléfonos guardados y cámaras encendidas si la conexión lo permite.",
+        ),
+    },
+    agenda={
+        1: {"title": "Introducción"},
+        2: {"title": "Actividad de apertura"},
+        3: {"title": "Debate de los escenarios"},
+        4: {"title": "Conclusión"},
+    },
+    scenarios={
+        1: {"title": "La cesta después del contrato"},
+        2: {"title": "La invitación al foro del agua"},
+        3: {"title": "Un favor para un vecino"},
+    },
+)
+
+DEMO_TRANSLATIONS = (FRENCH, SPANISH)
+
+
+def _text(value: str | tuple[str, ...]) -> str:
+    return "\n".join(value) if isinstance(value, tuple) else value
+
+
+def _translation_texts(kit: Kit, translation: DemoTranslation) -> dict:
+    """The translation's texts keyed as the translation service wants them: (part, id, field)."""
+    texts = {(KitPart.KIT, kit.pk, name): _text(value) for name, value in translation.kit.items()}
+    if kit.cycle.topic in translation.topics:
+        texts[(KitPart.KIT, kit.pk, "topic")] = translation.topics[kit.cycle.topic]
+    agenda = {item.order: item for item in kit.agenda.all()}
+    scenarios = {scenario.order: scenario for scenario in kit.scenarios.prefetch_related("questions")}
+    for position, values in translation.agenda.items():
+        texts.update({(KitPart.AGENDA, agenda[position].pk, name): _text(value) for name, value in values.items()})
+    for position, values in translation.scenarios.items():
+        texts.update({(KitPart.SCENARIO, scenarios[position].pk, name): _text(value) for name, value in values.items()})
+    for (position, number), values in translation.questions.items():
+        question = list(scenarios[position].questions.all())[number - 1]
+        texts.update({(KitPart.QUESTION, question.pk, name): _text(value) for name, value in values.items()})
+    return texts
+
+
 def load_demo_kit(cycle: Cycle, *, actor=None) -> Kit:
-    """Give the cycle the demo kit, published; running it again leaves the same kit."""
+    """Give the cycle the demo kit, published, partly translated into French and Spanish;
+    running it again leaves the same kit and the same translations."""
     kit = kit_load(actor=actor, cycle=cycle, content=DEMO_KIT)
-    return kit_publish(actor=actor, kit=kit, published=True)
+    kit = kit_publish(actor=actor, kit=kit, published=True)
+    for translation in DEMO_TRANSLATIONS:
+        kit_translation_save(actor=actor, kit=kit, language=translation.language, texts=_translation_texts(kit, translation))
+    return kit
