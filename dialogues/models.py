@@ -89,11 +89,14 @@ class AttendanceMethod(models.TextChoices):
 
 
 class Attendance(models.Model):
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendances")
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="attendances")
+    # A sign-in is the busiest write there is, so the table carries no index it does not need:
+    # the unique constraint serves lookups by session, `attendance_person` those by person, and
+    # nothing looks attendance up by who recorded it.
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendances", db_index=False)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="attendances", db_index=False)
     method = models.CharField(max_length=20, choices=AttendanceMethod, default=AttendanceMethod.SHEET)
-    # Who recorded it and when: the row is its own audit entry (a sign-in is the busiest write).
-    recorded_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # Who recorded it and when: the row is its own audit entry.
+    recorded_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False)
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
