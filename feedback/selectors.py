@@ -36,7 +36,9 @@ def _held(now: datetime.datetime) -> Q:
     session known only by its date (imported from a paper sheet)."""
     signed_in = Exists(Attendance.objects.filter(session=OuterRef("pk"))) | Exists(UnmatchedParticipant.objects.filter(session=OuterRef("pk")))
     started = Q(starts_at__lte=now) | Q(starts_at__isnull=True, date__lte=timezone.localdate(now))
-    return ~Q(status=SessionStatus.CANCELLED) & (signed_in | started)
+    # `started` first: PostgreSQL tries an OR's terms in order, so the attendance of the whole
+    # cycle is hashed only if some session has not started (never, for sessions days old).
+    return ~Q(status=SessionStatus.CANCELLED) & (started | signed_in)
 
 
 def held_sessions(cycle: Cycle, *, now: datetime.datetime | None = None) -> QuerySet[Session]:
