@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",  # intcomma: 1,234 / 1 234 / 1.234 in the reader's language
     "accounts",
     "org",
     "dialogues",
@@ -132,6 +133,15 @@ TEMPLATES = [
 
 DATABASES = {"default": database_from_url(env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'cascade.sqlite3'}"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# "default" lives in each worker's memory: the fragments of the sign-in answer page, read on the
+# busiest request, must cost no query. "shared" lives in the database (its table is created by a
+# migration of feedback): what is slow to compute and worth keeping for every worker and across
+# restarts, the themes of the feedback texts.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cascade_cache"},
+}
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"

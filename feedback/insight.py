@@ -10,9 +10,10 @@ import csv
 import hashlib
 import io
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db.models import Avg, Count, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,7 +26,8 @@ from .models import ASSESSMENT_RATINGS, FacilitatorAssessment, LeaderFeedback, Q
 from .results import AssessmentTable, entities_assessment_table, entities_shown_texts
 from .themes import Theme, themes
 
-THEMES_CACHE_SECONDS = 3600
+THEMES_CACHE_SECONDS = 30 * 24 * 3600  # keyed by the texts themselves: never stale
+THEMES_CACHE = "shared"  # settings.CACHES: the database, for every worker and across restarts
 
 THEME_GROUPS = [
     ("topics", gettext_lazy("Recommended topics for next year")),
@@ -114,17 +116,25 @@ def theme_texts(cycle: Cycle) -> dict[str, list[str]]:
     return {key: sorted(value) for key, value in texts.items()}  # sorted: the input order tells nothing
 
 
-def cycle_themes(cycle: Cycle) -> dict[str, tuple[int, list[Theme]]]:
-    """{group: (answers, themes)} for the cycle. Reading the texts is one query each; the
-    clustering is cached under a digest of the texts, so it runs again only when they change."""
-    texts = theme_texts(cycle)
-    digest = hashlib.sha256(json.dumps(texts, sort_keys=True).encode()).hexdigest()
-    key = f"feedback-themes-{digest}"
-    result = cache.get(key)
+def _clustered(kind: str, texts: list[str]) -> list[Theme]:
+    """`themes(texts)`, kept in the shared cache under a digest of the texts: the clustering
+    runs again only when they change, and once for every web worker. A closed cycle's texts
+    do not change, so its themes are computed once."""
+    key = f"feedback-themes-{kind}-" + hashlib.sha256(json.dumps(texts).encode()).hexdigest()
+    store = caches[THEMES_CACHE]
+    result = store.get(key)
     if result is None:
-        result = {group: (len(answers), themes(answers)) for group, answers in texts.items()}
-        cache.set(key, result, THEMES_CACHE_SECONDS)
+        result = themes(texts)
+        store.set(key, result, THEMES_CACHE_SECONDS)
     return result
+
+
+def cycle_themes(cycle: Cycle, groups: Iterable[str] | None = None) -> dict[str, tuple[int, list[Theme]]]:
+    """{group: (answers, themes)} for the cycle, for every group of THEME_GROUPS or the ones
+    asked for. Reading the texts is one query each; the clustering is cached (`_clustered`)."""
+    texts = theme_texts(cycle)
+    wanted = [key for key, _title in THEME_GROUPS] if groups is None else list(groups)
+    return {group: (len(texts[group]), _clustered(group, texts[group])) for group in wanted}
 
 
 def question_texts(cycle: Cycle) -> list[str]:
@@ -134,14 +144,9 @@ def question_texts(cycle: Cycle) -> list[str]:
 
 def cycle_question_themes(cycle: Cycle) -> tuple[int, list[Theme]]:
     """(questions, themes) of the questions forwarded in the cycle: the recurring questions,
-    largest theme first. One query; the clustering is cached like `cycle_themes`."""
+    largest theme first. One query; the clustering is cached (`_clustered`)."""
     texts = question_texts(cycle)
-    key = "feedback-question-themes-" + hashlib.sha256(json.dumps(texts).encode()).hexdigest()
-    result = cache.get(key)
-    if result is None:
-        result = (len(texts), themes(texts))
-        cache.set(key, result, THEMES_CACHE_SECONDS)
-    return result
+    return len(texts), _clustered("questions", texts)
 
 
 def feedback_insight(cycle: Cycle) -> Insight:

@@ -315,7 +315,7 @@ def annual_report(cycle: Cycle) -> AnnualReport:
         ratings=ratings,
         entity_ratings=entity_ratings,
         minimum=assessed.minimum,
-        topics=[_themes(c, cycle_themes(c)["topics"]) if c else None for c in (cycle, previous)],
+        topics=[_themes(c, cycle_themes(c, ["topics"])["topics"]) if c else None for c in (cycle, previous)],
         questions=[_themes(c, cycle_question_themes(c)) if c else None for c in (cycle, previous)],
     )
 
