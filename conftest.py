@@ -12,6 +12,17 @@ def _fast_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _english_between_tests():
+    """Each test starts in the default language: a request the test client made in French
+    leaves French active in this thread (the locale middleware does not reset it)."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def formats_dir() -> Path:
     if not SHARED_FORMATS.is_dir():

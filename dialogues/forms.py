@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from cascade.forms import TableUploadForm
 from org.models import Language, Person
 
-from .kit_translations import KitReader
+from .kit_translations import KitReader, language_name
 from .models import Cycle, Mode, Scenario
 from .scheduling import MAX_PER_SESSION, SessionPlan
 
@@ -17,6 +17,11 @@ class AttendanceUploadForm(TableUploadForm):
     cycle = forms.ModelChoiceField(queryset=Cycle.objects.all(), label=_("Cycle"), empty_label=None, to_field_name="year")
 
     field_order = ["cycle", "file"]
+
+
+def language_choices():
+    """The session's languages named in the reader's language ("Arabe", "Chinois"... in French)."""
+    return [(code, language_name(code)) for code in Language.values]
 
 
 def time_zone_choices():
@@ -32,7 +37,7 @@ class ScheduleForm(forms.Form):
     duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=30, max_value=240, initial=90)
     mode = forms.ChoiceField(label=_("Mode"), choices=Mode.choices, initial=Mode.IN_PERSON)
     location = forms.CharField(label=_("Room or link"), max_length=500, required=False)
-    languages = forms.MultipleChoiceField(label=_("Languages"), choices=Language.choices, required=False, widget=forms.CheckboxSelectMultiple)
+    languages = forms.MultipleChoiceField(label=_("Languages"), choices=language_choices, required=False, widget=forms.CheckboxSelectMultiple)
     invitees = forms.ModelMultipleChoiceField(label=_("Your direct reports"), queryset=Person.objects.none(), required=False, widget=forms.CheckboxSelectMultiple)
     others = forms.CharField(
         label=_("Also invite"),

@@ -5,8 +5,7 @@ from django import forms
 from django.forms.models import model_to_dict
 from django.utils.translation import gettext_lazy as _
 
-from org.models import Language
-
+from .forms import language_choices
 from .models import AgendaItem, Cycle, KitPart, Scenario, ScenarioFormat
 
 ONE_PER_LINE = _("One per line.")
@@ -17,7 +16,7 @@ def _area(rows: int = 4) -> forms.Textarea:
 
 
 class KitForm(forms.Form):
-    language = forms.ChoiceField(label=_("Original language"), choices=Language.choices)
+    language = forms.ChoiceField(label=_("Original language"), choices=language_choices)
     why_it_matters = forms.CharField(
         label=_("Why it matters"), widget=_area(8), required=False, help_text=_("A few paragraphs; leave a blank line between them.")
     )

@@ -7,7 +7,6 @@ string without a translation fails it, as does a translation left fuzzy."""
 import shutil
 import subprocess
 
-from django.conf import settings
 from django.core.management import call_command
 
 LANGUAGES = ["ar", "zh_Hans", "fr", "ru", "es"]
