@@ -12,7 +12,7 @@ def percent(part, whole) -> str:
     """`participants|percent:personnel` → "78.5 %" in the active locale; "—" without a whole."""
     if not whole:
         return "—"
-    return f"{number_format(round(100 * part / whole, 1), 1)} %"
+    return f"{number_format(round(100 * part / whole, 1), 1)}\u00a0%"  # no break before the sign
 
 
 @register.filter
@@ -22,10 +22,10 @@ def figure(value, kind="count") -> str:
     if value is None:
         return "—"
     if kind == "percent":
-        return f"{number_format(value, 1)} %"
+        return f"{number_format(value, 1)}\u00a0%"
     if kind == "average":
         return number_format(value, 2)
-    return number_format(value)
+    return number_format(value, force_grouping=True)
 
 
 @register.filter

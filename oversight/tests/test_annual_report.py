@@ -269,7 +269,7 @@ def test_the_page_shows_both_cycles_side_by_side(client, certified, eve):
     assert response.status_code == 200
     assert '<th scope="col" class="num">Participants, 2025</th>' in page and "Rate, 2026" in page
     aaa = page.split('<th scope="row">AAA')[1].split("</tr>")[0]
-    assert [cell.split("<")[0] for cell in aaa.split('<td class="num">')[1:]] == ["7", "5", "6", "71.4 %", "85.7 %", "−14.3 points"]
+    assert [cell.split("<")[0] for cell in aaa.split('<td class="num">')[1:]] == ["7", "5", "6", "71.4\xa0%", "85.7\xa0%", "−14.3 points"]
     assert "May I accept a hamper from a supplier?" in page and "Conflicts of interest in recruitment" in page
     assert "status-reopened" in page and "6 of 7" in page  # AAA 2025, as certified
     assert "hidden (too few answers)" in page
