@@ -24,6 +24,7 @@ import zoneinfo
 from dataclasses import dataclass, field
 from enum import Enum
 
+import psycopg
 from django.conf import settings
 from django.core import signing
 from django.db import connection, transaction
@@ -230,6 +231,31 @@ _SELF_INSERT = (
 )
 
 
+class _PreparingCursor(psycopg.Cursor):
+    """psycopg's cursor with parameters bound on the server, preparing what it runs."""
+
+    def execute(self, query, params=None, *, prepare=None, binary=None):
+        return super().execute(query, params, prepare=True, binary=binary)
+
+
+def _preparing_cursor():
+    """A Django cursor whose statements PostgreSQL plans once per (persistent) connection
+    instead of at every execution; planning was 40 % of the sign-in statement's cost. Django's
+    own cursors bind parameters on the client and cannot prepare, and Django switches psycopg's
+    automatic preparation off (`prepare_threshold` None); explicit preparation needs it on, so
+    it is set as high as it goes: nothing else is ever prepared. On SQLite, a plain cursor.
+    The cursor comes from Django's wrappers: health check, errors, query log as usual."""
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    raw = connection.connection
+    if raw.prepare_threshold is None:
+        raw.prepare_threshold = 2**31 - 1
+    cursor = _PreparingCursor(raw)
+    return connection.make_debug_cursor(cursor) if connection.queries_logged else connection.make_cursor(cursor)
+
+
 def _insert_if_allowed(*, session_id: int, person_id: int, time_zone: str, now: datetime.datetime) -> bool:
     try:
         zone = zoneinfo.ZoneInfo(time_zone)
@@ -237,7 +263,7 @@ def _insert_if_allowed(*, session_id: int, person_id: int, time_zone: str, now: 
         return False
     at = connection.ops.adapt_datetimefield_value(now)
     params = [AttendanceMethod.SELF.value, at, session_id, person_id, SessionStatus.SCHEDULED.value, time_zone, now.astimezone(zone).date(), at]
-    with connection.cursor() as cursor:
+    with _preparing_cursor() as cursor:
         cursor.execute(_SELF_INSERT_CHECKED, params)
         return cursor.rowcount == 1
 

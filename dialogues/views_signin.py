@@ -14,13 +14,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
+from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.scope import led_session_or_404, monitored_session_or_404, scope_for
@@ -70,8 +71,8 @@ def entry_url() -> str:
 def _participant_page(request: HttpRequest, status: int = 200, **context) -> HttpResponse:
     if context.get("state") == "entry":
         context["entry_url"] = entry_url()
-    if context.get("state") in ("ready", "done"):
-        context["csrf_token"] = get_token(request)  # the sign-in button; the assessment button
+    if context.get("state") == "ready":
+        context["csrf_token"] = get_token(request)  # the sign-in button
     session = context.pop("session", None)
     if session is not None:  # the page names the leader and the date, and the done page keys its cache on them
         context.update(session_id=session.pk, leader_name=session.leader_name, date=session.date)
@@ -100,12 +101,22 @@ def signin_entry(request: HttpRequest) -> HttpResponse:
     return redirect(url)
 
 
+def _csrf_refusal(request: HttpRequest) -> HttpResponse | None:
+    """The CSRF middleware's verdict on this request: None when it passes."""
+    return CsrfViewMiddleware(lambda _request: HttpResponse()).process_view(request, None, (), {})
+
+
+@csrf_exempt  # checked below, except for a POST carrying a genuine pass
 @require_http_methods(["GET", "POST"])
 def signin(request: HttpRequest, pk: int) -> HttpResponse:
     """One button, "Sign in". GET (logged in, with a ticket from a current code) shows it with a
     pass signed for this person and session; POST records the sign-in, once. A POST with a
     genuine pass needs neither the login session nor the user (two queries fewer on the
-    busiest request); without one, the ticket and the login are checked again."""
+    busiest request); without one, the ticket and the login are checked again.
+
+    The pass is the form's CSRF protection: signed by the server for one person and one
+    session, it is on a page only that person's browser could read, and it can sign in no one
+    else. A POST without a genuine pass goes through the usual CSRF check."""
     if request.method == "POST":
         facts = signin_pass_read(request.POST.get("pass", ""), pk)
         if facts is not None:
@@ -113,6 +124,8 @@ def signin(request: HttpRequest, pk: int) -> HttpResponse:
             if result.outcome is SelfSignIn.SIGNED_IN and result.session is None:
                 return _participant_page(request, state="done", session_id=pk, leader_name=facts["n"], date=datetime.date.fromisoformat(facts["d"]))
             return _answer(request, result)
+        if (refusal := _csrf_refusal(request)) is not None:
+            return refusal
     if not ticket_is_valid(request.GET.get("t", ""), pk):
         error = _("This sign-in link has expired. Type the code shown in the room now.")
         return _participant_page(request, status=400, state="entry", error=error)

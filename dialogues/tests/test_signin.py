@@ -10,6 +10,8 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -176,6 +178,32 @@ def test_sign_in_post_takes_one_query(client, people, session, django_assert_num
     with django_assert_num_queries(1):
         response = client.post(url, {"pass": signin_pass})
     assert "You are signed in" in response.content.decode() and "Lena Leader" in response.content.decode()
+    assert Attendance.objects.filter(session=session, person=people["pat"]).exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+def test_sign_in_statement_is_prepared_once_per_connection(client, people, session):
+    for person in (people["pat"], people["quinn"]):
+        login(client, person)
+        url = signin_url(client, session)
+        signin_pass = re.search(r'name="pass" value="([^"]+)"', client.get(url).content.decode()).group(1)
+        assert "You are signed in" in client.post(url, {"pass": signin_pass}).content.decode()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE 'INSERT INTO dialogues_attendance%%'")
+        assert cursor.fetchone()[0] == 1
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+        assert cursor.fetchone()[0] == 1  # nothing else is prepared
+    assert Attendance.objects.filter(session=session).count() == 2
+
+
+def test_the_pass_stands_for_the_csrf_token_and_nothing_else_skips_the_check(people, session):
+    browser = Client(enforce_csrf_checks=True)
+    login(browser, people["pat"])
+    url = signin_url(browser, session)
+    signin_pass = re.search(r'name="pass" value="([^"]+)"', browser.get(url).content.decode()).group(1)
+    assert browser.post(url, {}).status_code == 403  # no pass: the usual CSRF check refuses it
+    assert not Attendance.objects.exists()
+    assert "You are signed in" in browser.post(url, {"pass": signin_pass}).content.decode()
     assert Attendance.objects.filter(session=session, person=people["pat"]).exists()
 
 
