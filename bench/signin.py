@@ -206,7 +206,7 @@ def profile(n: int, data: dict, creds: Path) -> None:
     t("user get", lambda: User.objects.get(pk=5))
     t("session_facts", lambda: session_facts(data["session"]))
     t("ticket", lambda: ticket_is_valid(data["ticket"], data["session"]))
-    t("render done page", lambda: render_to_string("dialogues/signin/participant.html", {"state": "done", "session": facts, "entry_url": "/s/"}))
+    t("render done page", lambda: render_to_string("dialogues/signin/participant.html", {"state": "done", "session_id": facts.pk, "leader_name": facts.leader_name, "date": facts.date}))
     print(f"in-process, no profiler: floor {floor_ms:.2f} ms, sign-in {signin_ms:.2f} ms per request (ratio {floor_ms / signin_ms:.2f})")
     with CaptureQueriesContext(connection) as queries:
         status = post(50)
