@@ -11,8 +11,6 @@ import unicodedata
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.metrics.pairwise import linear_kernel
 
 from dialogues.models import Kit
 
@@ -53,6 +51,10 @@ def rank_points(question: str, points: list[KitPoint], *, top: int = TOP) -> lis
     nothing with it. Pure: no database, no state."""
     if not question.strip() or not points:
         return []
+    # scikit-learn takes seconds to import: here, not in every web worker's first request.
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.metrics.pairwise import linear_kernel
+
     vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), preprocessor=_normalize, sublinear_tf=True)
     try:
         matrix = vectorizer.fit_transform([point.text for point in points])

@@ -16,10 +16,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-import numpy as np
-from sklearn.cluster import MiniBatchKMeans
-from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
-
 MAX_THEMES = 12
 EXAMPLES = 3
 LABEL_TERMS = 3
@@ -29,6 +25,7 @@ LABEL_WORDS = 8
 STOP_WORDS = frozenset(
     """a an and are as at be but by for from had has have i in is it its of on or so that the their there they this to too
     was we were what when which who with our us not no very more some all
+    can could may might must shall should will would do does did how why if into about any one
     au aux avec ce ces dans de des du elle en est et il ils la le les leur mais ne nous on ou par pas plus pour qu que qui
     sa se ses son sur un une très été été
     al como con de del el en es esta fue la las lo los más no nos para pero por que se su sus un una muy y
@@ -56,6 +53,8 @@ def choose_k(n: int) -> int:
 
 def _word_label(member_docs: list[str], words_matrix, vocabulary, rows, global_rate) -> str:
     """The theme's distinctive word n-grams: frequent in the theme, rarer elsewhere."""
+    import numpy as np  # see themes()
+
     if words_matrix is None:
         return ""
     present = (words_matrix[rows] > 0).mean(axis=0).A1  # share of the theme's answers with each term
@@ -86,6 +85,12 @@ def themes(texts: list[str], *, max_themes: int = MAX_THEMES, examples: int = EX
     """Themes of `texts` (one answer each), largest first: each with a label, the number of
     answers, and up to `examples` distinct answers closest to its centre. Empty answers are
     ignored. The same input and seed give the same output."""
+    # numpy and scikit-learn take seconds to import: only where the clustering runs, not in
+    # every web worker's first request.
+    import numpy as np
+    from sklearn.cluster import MiniBatchKMeans
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+
     answers = [" ".join(t.split()) for t in texts if t and t.strip()]
     if not answers:
         return []
