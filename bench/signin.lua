@@ -1,6 +1,7 @@
 -- wrk script for bench/signin.py: each request carries another user's login session cookie and
 -- CSRF token and the pass its sign-in page gave it. Arguments: the credentials file
--- ("sessionid csrftoken pass" per line), the thread count.
+-- ("sessionid csrftoken pass" per line), the thread count, the line to start at (so that a
+-- later round signs in people who have not signed in yet).
 local next_id = 0
 function setup(thread)
   thread:set("id", next_id)
@@ -15,7 +16,7 @@ function init(args)
     creds[#creds + 1] = { sid, csrf, pass }
   end
   step = tonumber(args[2]) or 1
-  i = id or 0
+  i = (id or 0) + (tonumber(args[3]) or 0)
 end
 
 function request()
