@@ -12,12 +12,11 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from accounts.models import Role, RoleGrant, User
+from accounts.models import Role, User
 from accounts.scope import scope_for, visible_sessions
+from accounts.tests.personas import PASSWORD, make_user
 from dialogues.models import Session
 from org.models import Entity, Person
-
-PASSWORD = "a-long-test-password"
 
 
 @pytest.fixture
@@ -25,14 +24,6 @@ def org(db, formats_dir):
     call_command("import_org", str(formats_dir / "sample-org.csv"))
     call_command("open_cycle", year=2026, topic="Speaking up", opens="2026-09-01", deadline="2026-12-31")
     call_command("import_attendance", str(formats_dir / "sample-attendance.csv"), cycle=2026)
-
-
-def make_user(email, index_number=None, *grants):
-    person = Person.objects.get(index_number=index_number) if index_number else None
-    user = User.objects.create_user(email, PASSWORD, person=person)
-    for role, code in grants:
-        RoleGrant.objects.create(user=user, role=role, entity=Entity.objects.get(code=code) if code else None)
-    return user
 
 
 @pytest.fixture

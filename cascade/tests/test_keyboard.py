@@ -14,12 +14,13 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Role, User
+from accounts.tests.personas import PASSWORD as ORG_PASSWORD
+from accounts.tests.personas import make_user
 from dialogues.models import Attendance, Cycle, Session
 from dialogues.signin import signin_code
 from org.models import Entity, Person
 from oversight.models import Certification, CertificationStatus
-from oversight.tests.test_dashboards import PASSWORD as ORG_PASSWORD
-from oversight.tests.test_dashboards import build_org, make_user
+from oversight.tests.test_dashboards import build_org
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 PASSWORD = "a-long-test-password"

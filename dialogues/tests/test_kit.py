@@ -14,14 +14,13 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import AuditEntry, Role, RoleGrant, User
+from accounts.models import AuditEntry, Role
+from accounts.tests.personas import make_user
 from dialogues.kit_selectors import kit_for_cycle
 from dialogues.kit_services import question_save, scenario_save
 from dialogues.models import AgendaItem, Cycle, DiscussionQuestion, Kit, Scenario, ScenarioFormat
 from org.demo_kit import DEMO_KIT, load_demo_kit
-from org.models import Entity, Person
 
-PASSWORD = "a-long-test-password"
 YEAR = 2026
 # Texts of the demo kit that only the leader's guide may show.
 IMPORTANT_POINT = DEMO_KIT.scenarios[0].questions[0].important_points[0]
@@ -45,14 +44,6 @@ def cycle(org) -> Cycle:
 @pytest.fixture
 def kit(cycle) -> Kit:
     return load_demo_kit(cycle)
-
-
-def make_user(email, index_number=None, *grants):
-    person = Person.objects.get(index_number=index_number) if index_number else None
-    user = User.objects.create_user(email, PASSWORD, person=person)
-    for role, code in grants:
-        RoleGrant.objects.create(user=user, role=role, entity=Entity.objects.get(code=code) if code else None)
-    return user
 
 
 @pytest.fixture

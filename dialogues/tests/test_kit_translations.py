@@ -23,16 +23,15 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext, ngettext
 
-from accounts.models import AuditEntry, Role, RoleGrant, User
+from accounts.models import AuditEntry, Role
+from accounts.tests.personas import PASSWORD, make_user
 from conftest import browser_login
 from dialogues.kit_selectors import kit_for_cycle
 from dialogues.kit_services import question_save, scenario_save
 from dialogues.kit_translations import digest, kit_reader, kit_texts, kit_translation_save, language_in_sentence
 from dialogues.models import Cycle, Invitation, Kit, KitPart, KitTranslation, Session
 from org.demo_kit import DEMO_KIT, FRENCH, load_demo_kit
-from org.models import Entity, Person
 
-PASSWORD = "a-long-test-password"
 YEAR = 2026
 TOPIC = "Gifts and favours"
 
@@ -53,14 +52,6 @@ def org(db, formats_dir):
 @pytest.fixture
 def kit(org) -> Kit:
     return load_demo_kit(Cycle.objects.get(year=YEAR))
-
-
-def make_user(email, index_number=None, *grants):
-    person = Person.objects.get(index_number=index_number) if index_number else None
-    user = User.objects.create_user(email, PASSWORD, person=person)
-    for role, code in grants:
-        RoleGrant.objects.create(user=user, role=role, entity=Entity.objects.get(code=code) if code else None)
-    return user
 
 
 @pytest.fixture

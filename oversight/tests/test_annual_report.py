@@ -28,7 +28,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from accounts.models import Role, RoleGrant, User
+from accounts.models import Role
+from accounts.tests.personas import make_user
 from dialogues.models import Attendance, Cycle, Session
 from feedback.models import FacilitatorAssessment, Question, QuestionStatus
 from feedback.services import leader_feedback_save
@@ -37,7 +38,6 @@ from oversight.certification import certification_certify, certification_reopen,
 from oversight.report import annual_report
 
 D = datetime.date
-PASSWORD = "a-long-test-password"
 
 PEOPLE = [
     # index, manager, entity, category, location type, active
@@ -63,14 +63,6 @@ FEEDBACK = {
     "T2": (3, 4, "Protection against retaliation for consultants", "Are consultants protected when they report misconduct?"),
     "S1": (4, 5, "Conflicts of interest in recruitment\nUsing social media in a personal capacity", "May I accept a hamper from a supplier?"),
 }
-
-
-def make_user(email, index_number=None, *grants):
-    person = Person.objects.get(index_number=index_number) if index_number else None
-    user = User.objects.create_user(email, PASSWORD, person=person)
-    for role, code in grants:
-        RoleGrant.objects.create(user=user, role=role, entity=Entity.objects.get(code=code) if code else None)
-    return user
 
 
 def answer(session, overall):

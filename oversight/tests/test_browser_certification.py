@@ -9,9 +9,10 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import Role
+from accounts.tests.personas import PASSWORD, make_user
 from conftest import browser_login
 from oversight.models import Certification, CertificationStatus
-from oversight.tests.test_dashboards import PASSWORD, build_org, make_user
+from oversight.tests.test_dashboards import build_org
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 

@@ -14,12 +14,13 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import AuditEntry, Role
+from accounts.tests.personas import make_user
 from feedback.selectors import entity_is_certified
 from org.models import Entity
 from oversight.certification import certification_certify, certification_reopen, certification_submit, live_rollup
 from oversight.models import Certification, CertificationStatus
 from oversight.selectors import rollup, rollup_csv_rows
-from oversight.tests.test_dashboards import build_org, make_user
+from oversight.tests.test_dashboards import build_org
 
 LIVE_ROWS = [("Front", 1, 1), ("Ops", 7, 4), ("Ops > Team", 3, 0)]
 

@@ -18,13 +18,13 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from accounts.models import Role, RoleGrant, User
+from accounts.models import Role
+from accounts.tests.personas import make_user
 from dialogues.models import Attendance, Cycle, Session
 from org.models import Entity, Person, Unit
 from oversight import dashboards, tree
 from oversight.selectors import cascade_states, rollup
 
-PASSWORD = "a-long-test-password"
 TODAY = datetime.date(2026, 11, 28)
 D = datetime.date
 
@@ -90,14 +90,6 @@ def entity_id(code):
 
 def person_id(index):
     return Person.objects.get(index_number=index).pk
-
-
-def make_user(email, index_number=None, *grants):
-    person = Person.objects.get(index_number=index_number) if index_number else None
-    user = User.objects.create_user(email, PASSWORD, person=person)
-    for role, code in grants:
-        RoleGrant.objects.create(user=user, role=role, entity=Entity.objects.get(code=code) if code else None)
-    return user
 
 
 @pytest.fixture
