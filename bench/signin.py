@@ -227,7 +227,7 @@ def profile(n: int, data: dict, creds: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--people", type=int, default=60_000, help="enough for every measured request to be a first sign-in")
+    parser.add_argument("--people", type=int, default=80_000, help="enough for every measured request to be a first sign-in")
     parser.add_argument("--duration", type=int, default=15, help="seconds of each measured wrk run")
     parser.add_argument("--rounds", type=int, default=3, help="rounds of floor then sign-in; the verdict takes the medians")
     parser.add_argument("--warmup", type=int, default=3, help="seconds of each warm-up run")
