@@ -19,7 +19,7 @@ from oversight.selectors import current_cycle
 
 from .forms import AttendanceUploadForm, RespondForm, ScheduleForm, SplitForm
 from .kit_translations import published_kit_reader
-from .models import Cycle, Invitation, ScenarioVote, SessionStatus
+from .models import Cycle, Invitation, Scenario, ScenarioVote, SessionStatus
 from .scheduling import MAX_PER_SESSION, invitation_respond, propose_split, session_cancel, session_schedule, session_update
 from .services import attendance_import
 
@@ -52,12 +52,17 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "invitations": session.invitations.select_related("person").order_by("person__name"),
     }
     if is_leader:
-        context["votes"] = (
+        votes = list(
             ScenarioVote.objects.filter(invitation__session=session)
-            .values("scenario__order", "scenario__title")
+            .values("scenario_id", "scenario__order", "scenario__title")
             .annotate(count=Count("id"))
             .order_by("-count", "scenario__order")
         )
+        reader = published_kit_reader(session.cycle, request.LANGUAGE_CODE) if votes else None
+        for vote in votes:  # the titles in the leader's language where the kit is translated
+            scenario = Scenario(pk=vote["scenario_id"], title=vote["scenario__title"])
+            vote["title"] = reader.text(scenario, "title").html if reader else scenario.title
+        context["votes"] = votes
     return render(request, "dialogues/session_detail.html", context)
 
 

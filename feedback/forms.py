@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dialogues.forms import KitScenarioField
+from dialogues.kit_translations import KitReader
 from dialogues.models import Cycle, Scenario
 from org.models import Entity
 
@@ -46,7 +48,7 @@ class LeaderFeedbackForm(forms.Form):
         error_messages={"required": _("Give the total personnel of the unit."), "min_value": _("The total personnel cannot be negative.")},
     )
     guide_rating = _rating(_("How would you rate the quality and ease of use of the leader's guide?"), _("Rate the guide from 1 to 5."))
-    scenarios_used = forms.ModelMultipleChoiceField(
+    scenarios_used = KitScenarioField(
         label=_("Scenarios used"),
         queryset=Scenario.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -63,13 +65,16 @@ class LeaderFeedbackForm(forms.Form):
     recommended_topics = _text(_("Recommended topics for next year"))
     key_contributions = _text(_("Key contributions"), help_text=_("One per line. Write the idea, never who said it."))
 
-    def __init__(self, *args, scenarios, **kwargs):
+    def __init__(self, *args, scenarios, reader: KitReader | None = None, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         field = self.fields["scenarios_used"]
         field.queryset = scenarios
         # Without a published kit there is nothing to tick.
         field.required = scenarios.exists()
+        if reader is not None:  # the titles in the leader's language where the kit is translated
+            field.reader = reader
+            field.help_text = reader.titles(scenarios)
 
     def clean_unanswered_questions(self):
         text = self.cleaned_data["unanswered_questions"]

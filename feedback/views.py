@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.scope import entity_or_404, ethics_office_or_404, led_session_or_404, scope_for
+from dialogues.kit_translations import published_kit_reader
 from dialogues.models import Cycle
 from dialogues.running import sign_in_sheet
 from oversight.selectors import current_cycle
@@ -55,7 +56,8 @@ def leader_feedback(request: HttpRequest, pk: int) -> HttpResponse:
     frozen = feedback is not None and selectors.entity_is_certified(feedback.entity, session.cycle)
     scenarios = feedback_scenarios(session)
     initial = feedback_values(feedback) if feedback else feedback_initial(session)
-    form = LeaderFeedbackForm(request.POST if request.method == "POST" and not frozen else None, initial=initial, scenarios=scenarios)
+    reader = published_kit_reader(session.cycle, request.LANGUAGE_CODE)
+    form = LeaderFeedbackForm(request.POST if request.method == "POST" and not frozen else None, initial=initial, scenarios=scenarios, reader=reader)
     if request.method == "POST" and not frozen and form.is_valid():
         try:
             leader_feedback_save(session=session, data=form.cleaned_data, actor=request.user)

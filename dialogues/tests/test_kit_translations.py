@@ -29,7 +29,7 @@ from conftest import browser_login
 from dialogues.kit_selectors import kit_for_cycle
 from dialogues.kit_services import question_save, scenario_save
 from dialogues.kit_translations import digest, kit_reader, kit_texts, kit_translation_save, language_in_sentence
-from dialogues.models import Cycle, Invitation, Kit, KitPart, KitTranslation, Session
+from dialogues.models import Cycle, Invitation, Kit, KitPart, KitTranslation, ScenarioVote, Session
 from org.demo_kit import DEMO_KIT, FRENCH, load_demo_kit
 
 YEAR = 2026
@@ -418,6 +418,28 @@ def test_leader_reading_the_kits_language_chooses_among_the_original_titles(clie
 
     assert f'<span lang="en" dir="ltr">{NEIGHBOUR.title}</span> (0 votes)' in page
     assert "kit-original" not in page
+
+
+def test_leader_sees_the_votes_on_titles_in_their_language(client, nala, session, kit):
+    hamper, conference, neighbour = scenarios(kit)
+    invitation = session.invitations.get()
+    ScenarioVote.objects.bulk_create([ScenarioVote(invitation=invitation, scenario=s) for s in (hamper, neighbour)])
+    read_in(client, nala, "fr")
+
+    page = client.get(reverse("dialogues:session_detail", args=[session.pk])).content.decode()
+
+    assert f'<td><span lang="fr" dir="ltr">{FRENCH_HAMPER}</span></td><td class="num">1</td>' in page
+    assert f'<td><span lang="en" dir="ltr">{NEIGHBOUR.title}</span></td><td class="num">1</td>' in page
+
+
+def test_leader_reports_on_scenario_titles_in_their_language(client, nala, session, kit):
+    read_in(client, nala, "fr")
+
+    page = client.get(reverse("feedback:leader_feedback", args=[session.pk])).content.decode()
+
+    assert f'<span lang="fr" dir="ltr">{FRENCH_HAMPER}</span>' in page
+    assert f'<span lang="en" dir="ltr">{NEIGHBOUR.title}</span>' in page
+    assert marker("fr", partly=True) in page  # said once, above the list
 
 
 # --- the demo ------------------------------------------------------------------------------
