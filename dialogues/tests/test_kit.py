@@ -14,8 +14,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import AuditEntry, Role
-from accounts.tests.personas import make_user
+from accounts.models import AuditEntry
 from dialogues.kit_selectors import kit_for_cycle
 from dialogues.kit_services import question_save, scenario_save
 from dialogues.models import AgendaItem, Cycle, DiscussionQuestion, Kit, Scenario, ScenarioFormat
@@ -44,26 +43,6 @@ def cycle(org) -> Cycle:
 @pytest.fixture
 def kit(cycle) -> Kit:
     return load_demo_kit(cycle)
-
-
-@pytest.fixture
-def eve(org):
-    return make_user("eve@example.org", None, (Role.ETHICS_OFFICE, None))
-
-
-@pytest.fixture
-def fiona(org):
-    return make_user("fiona@example.org", "S000010", (Role.FOCAL_POINT, "E00"))
-
-
-@pytest.fixture
-def nala(org):
-    return make_user("nala@example.org", "S000003")
-
-
-@pytest.fixture
-def tatiana(org):
-    return make_user("tatiana@example.org", "S000058")
 
 
 def url(name, *args):

@@ -23,8 +23,8 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext, ngettext
 
-from accounts.models import AuditEntry, Role
-from accounts.tests.personas import PASSWORD, make_user
+from accounts.models import AuditEntry
+from accounts.tests.personas import PASSWORD
 from conftest import browser_login
 from dialogues.kit_selectors import kit_for_cycle
 from dialogues.kit_services import question_save, scenario_save
@@ -52,26 +52,6 @@ def org(db, formats_dir):
 @pytest.fixture
 def kit(org) -> Kit:
     return load_demo_kit(Cycle.objects.get(year=YEAR))
-
-
-@pytest.fixture
-def eve(org):
-    return make_user("eve@example.org", None, (Role.ETHICS_OFFICE, None))
-
-
-@pytest.fixture
-def fiona(org):
-    return make_user("fiona@example.org", "S000010", (Role.FOCAL_POINT, "E00"))
-
-
-@pytest.fixture
-def nala(org):
-    return make_user("nala@example.org", "S000003")
-
-
-@pytest.fixture
-def tatiana(org):
-    return make_user("tatiana@example.org", "S000058")
 
 
 def url(name, *args):
