@@ -26,24 +26,27 @@ class Bar:
     flagged: bool = False  # drawn in the warning style (e.g. an entity at risk)
 
 
+def _svg_start(width: float, height: float, chart_id: str, title: str, description: str) -> SafeString:
+    """A chart's opening tag, named by its title and described for screen readers."""
+    return format_html(
+        '<svg class="chart" viewBox="0 0 {} {}" width="100%" role="img" aria-labelledby="{}-title {}-desc" preserveAspectRatio="xMinYMin meet">'
+        '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>',
+        width,
+        height,
+        chart_id,
+        chart_id,
+        chart_id,
+        title,
+        chart_id,
+        description,
+    )
+
+
 def bar_chart(bars: list[Bar], *, chart_id: str, title: str, description: str) -> SafeString:
     """Horizontal bars, one per row, on a 0-100 % scale with grid lines every 25 %."""
     label_w, plot_w, value_w, row_h, top = 110, 480, 80, 22, 28
     width, height = label_w + plot_w + value_w, top + row_h * len(bars) + 8
-    parts = [
-        format_html(
-            '<svg class="chart" viewBox="0 0 {} {}" width="100%" role="img" aria-labelledby="{}-title {}-desc" preserveAspectRatio="xMinYMin meet">'
-            '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>',
-            width,
-            height,
-            chart_id,
-            chart_id,
-            chart_id,
-            title,
-            chart_id,
-            description,
-        )
-    ]
+    parts = [_svg_start(width, height, chart_id, title, description)]
     for tick in (0, 25, 50, 75, 100):
         x = label_w + plot_w * tick / 100
         parts.append(
@@ -106,20 +109,7 @@ def line_chart(
         share = count / total if total else 0
         return round(top + plot_h * (1 - min(share, 1.0)), 1)
 
-    parts = [
-        format_html(
-            '<svg class="chart" viewBox="0 0 {} {}" width="100%" role="img" aria-labelledby="{}-title {}-desc" preserveAspectRatio="xMinYMin meet">'
-            '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>',
-            width,
-            height,
-            chart_id,
-            chart_id,
-            chart_id,
-            title,
-            chart_id,
-            description,
-        )
-    ]
+    parts = [_svg_start(width, height, chart_id, title, description)]
     for tick in (0, 25, 50, 75, 100):
         ty = round(top + plot_h * (1 - tick / 100), 1)
         parts.append(
