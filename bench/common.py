@@ -3,10 +3,12 @@ benchmark's own process, and a gunicorn server started and stopped around the me
 
 import contextlib
 import os
+import secrets
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -22,6 +24,26 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def served_env(script: str) -> tuple[dict, Path]:
+    """The settings a benchmark serves the product with (DEBUG=0, a fresh secret key, static
+    files collected into a temporary folder, bench/signin_settings.py), from a PostgreSQL
+    DATABASE_URL; and that temporary folder."""
+    base = os.environ.get("DATABASE_URL", "")
+    if not base.startswith(("postgres://", "postgresql://")):
+        sys.exit(f"DATABASE_URL must name a PostgreSQL database (bench/{script}.sh starts one)")
+    tmp = Path(tempfile.mkdtemp(prefix=f"cascade-{script}-bench-"))
+    env = {
+        "DATABASE_URL": base,
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(40),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_COOKIES": "0",
+        "BENCH_STATIC_ROOT": str(tmp / "static"),
+        "DJANGO_SETTINGS_MODULE": "bench.signin_settings",
+    }
+    return env, tmp
 
 
 def setup_django(env: dict) -> None:

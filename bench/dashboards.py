@@ -24,11 +24,9 @@ import secrets
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-from common import PYTHON, ROOT, gunicorn, setup_django, step
+from common import PYTHON, ROOT, gunicorn, served_env, setup_django, step
 
 TARGET_MS = 500.0
 
@@ -155,20 +153,8 @@ def main() -> None:
     parser.add_argument("--skip-seed", action="store_true", help="the database is already migrated and seeded")
     options = parser.parse_args()
 
-    base = os.environ.get("DATABASE_URL", "")
-    if not base.startswith(("postgres://", "postgresql://")):
-        sys.exit("DATABASE_URL must name a PostgreSQL database (bench/dashboards.sh starts one)")
     started = time.perf_counter()
-    tmp = Path(tempfile.mkdtemp(prefix="cascade-dashboards-bench-"))
-    env = {
-        "DATABASE_URL": base,
-        "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(40),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SECURE_COOKIES": "0",
-        "BENCH_STATIC_ROOT": str(tmp / "static"),
-        "DJANGO_SETTINGS_MODULE": "bench.signin_settings",
-    }
+    env, tmp = served_env("dashboards")
     run_env = {**os.environ, **env}
     seed_summary = "(seeded before)"
     if not options.skip_seed:

@@ -25,11 +25,10 @@ import secrets
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from common import PYTHON, ROOT, gunicorn, setup_django, step
+from common import PYTHON, ROOT, gunicorn, served_env, setup_django, step
 
 TARGET_RATE = 1000.0
 TARGET_P99_MS = 50.0
@@ -241,20 +240,8 @@ def main() -> None:
                         help="instead of the HTTP runs, profile N sign-in POSTs in-process through the WSGI handler")
     options = parser.parse_args()
 
-    base = os.environ.get("DATABASE_URL", "")
-    if not base.startswith(("postgres://", "postgresql://")):
-        sys.exit("DATABASE_URL must name a PostgreSQL database (bench/signin.sh starts one)")
     started = time.perf_counter()
-    tmp = Path(tempfile.mkdtemp(prefix="cascade-signin-bench-"))
-    env = {
-        "DATABASE_URL": base,
-        "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(40),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_COOKIES": "0",
-        "BENCH_STATIC_ROOT": str(tmp / "static"),
-        "DJANGO_SETTINGS_MODULE": "bench.signin_settings",
-    }
+    env, tmp = served_env("signin")
     run_env = {**os.environ, **env}
     step("migrate")
     subprocess.run([PYTHON, "manage.py", "migrate", "--no-input", "-v0"], cwd=ROOT, env=run_env, check=True, timeout=600)
