@@ -12,5 +12,6 @@ urlpatterns = [
     path("entities/<str:code>/certification/submit/", views_certification.certification_submit, name="certification_submit"),
     path("entities/<str:code>/certification/certify/", views_certification.certification_certify, name="certification_certify"),
     path("entities/<str:code>/certification/reopen/", views_certification.certification_reopen, name="certification_reopen"),
+    path("certification/statement/", views_certification.certification_statement, name="certification_statement"),
     path("entities/<str:code>/certification/appendix-e.<str:fmt>", views_certification.certification_export, name="certification_export"),
 ]
