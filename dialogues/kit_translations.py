@@ -357,6 +357,11 @@ def translation_progress(kit: Kit) -> list[TranslationProgress]:
     return [TranslationProgress(code, language_name(code), done, len(digests), stale) for code, (done, stale) in counts.items()]
 
 
+def incomplete_languages(kit: Kit) -> list[TranslationProgress]:
+    """The languages in which some of the kit's texts are not translated yet."""
+    return [p for p in translation_progress(kit) if p.translated < p.total]
+
+
 # --- the service ---------------------------------------------------------------------------
 
 
