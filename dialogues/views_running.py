@@ -22,12 +22,12 @@ from .models import CaptureKind, Session, SessionCapture
 from .running import (
     facilitator_agenda,
     facilitator_scenarios,
+    room_slides,
     session_capture_add,
     session_capture_delete,
     session_captures,
     session_choose_scenarios,
     session_kit,
-    room_slides,
     session_signed_in_count,
     sign_in_sheet,
 )

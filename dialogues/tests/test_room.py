@@ -1,3 +1,4 @@
+# ruff: noqa: F811 (the fixtures of test_running, imported by name, are parameters here)
 """The room view: the kit on the projector as slides (the topic, the agenda, the ground rules,
 each scenario chosen for the session and its questions), never the leader's notes; only the
 session's leader opens it; in a browser, the keyboard alone moves through it."""
