@@ -42,9 +42,7 @@ LEADER_ONLY = frozenset(
         (KitPart.KIT, "guidelines"),
         (KitPart.AGENDA, "guidance"),
         (KitPart.SCENARIO, "key_messages"),
-        (KitPart.SCENARIO, "resources"),
         (KitPart.QUESTION, "important_points"),
-        (KitPart.QUESTION, "references"),
     }
 )
 _PARTS = {Kit: KitPart.KIT, AgendaItem: KitPart.AGENDA, Scenario: KitPart.SCENARIO, DiscussionQuestion: KitPart.QUESTION}

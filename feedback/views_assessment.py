@@ -117,6 +117,13 @@ def assess(request: HttpRequest, token: str) -> HttpResponse:
     return _private(render(request, "feedback/assess.html", {"session": session, "form": form}, status=status))
 
 
+@login_required
+@require_GET
+def assess_preview(request: HttpRequest) -> HttpResponse:
+    """Appendix F as a participant reads it before the session: the questions, no form."""
+    return render(request, "feedback/assess_preview.html", {"form": FacilitatorAssessmentForm()})
+
+
 @require_GET
 def assess_thanks(request: HttpRequest) -> HttpResponse:
     return _private(render(request, "feedback/assess_thanks.html"))
