@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import views, views_certification, views_report
+from . import views, views_certification, views_chase, views_report
 
 app_name = "oversight"
 urlpatterns = [
     path("", views.ethics_office, name="ethics_office"),
     path("entities/<str:code>/", views.entity, name="entity"),
+    path("entities/<str:code>/chase/", views_chase.chase, name="chase"),
     path("report/<int:year>/", views_report.annual_report_page, name="annual_report"),
     path("report/<int:year>.<str:fmt>", views_report.annual_report_export, name="annual_report_export"),
     path("entities/<str:code>/certification/", views_certification.certification, name="certification"),
