@@ -219,7 +219,7 @@ def test_the_question_page_suggests_kit_points(client, org, kit):
     page = response.content.decode()
     assert "Related points of the dialogue kit" in page
     # Closeness in words, never a bare similarity number.
-    assert suggestions[0].closeness in page and f"{suggestions[0].score:.2f}" not in page
+    assert str(suggestions[0].closeness) in page and f"{suggestions[0].score:.2f}" not in page
 
 
 def test_a_leader_asks_about_the_materials_before_the_session_and_gets_the_answer(client, org, smtp_inbox, django_capture_on_commit_callbacks):
