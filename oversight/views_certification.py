@@ -164,7 +164,8 @@ def certification_export(request: HttpRequest, code: str, fmt: str) -> HttpRespo
     if fmt == "csv":
         response = HttpResponse(csv_text(rollup_csv_rows([context["appendix"]])), content_type="text/csv; charset=utf-8")
     elif fmt == "xlsx":
-        content = xlsx_bytes({_("Appendix E"): _sheet_rows(context)})
+        rows = _sheet_rows(context)
+        content = xlsx_bytes({_("Appendix E"): rows}, header_rows={_("Appendix E"): rows.index([_("Unit"), _("Personnel"), _("Participants")]) + 1})
         response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     else:
         from weasyprint import CSS, HTML  # heavy import: only the PDF needs it
