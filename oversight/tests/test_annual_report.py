@@ -404,3 +404,14 @@ def test_the_demo_report_compares_two_cycles_and_names_nobody(client, db):
     for where, content in (("page", page), ("PDF", text), ("XLSX", cells)):
         found = [name for name in names if name in content]
         assert not found, f"the {where} shows {found[:3]}"
+
+
+def test_the_report_and_its_pdf_carry_the_participation_chart(client, org):
+    eve = make_user("eve-chart@example.org", None, (Role.ETHICS_OFFICE, None))
+    client.force_login(eve)
+    page = client.get(reverse("oversight:annual_report", args=[2026])).content.decode()
+    assert 'id="report-participation-title"' in page and "<rect class=\"bar\"" in page
+    pdf = client.get(reverse("oversight:annual_report_export", args=[2026, "pdf"]))
+    assert pdf.status_code == 200
+    svg_bars = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf.content, capture_output=True, check=True).stdout.decode()
+    assert "25 %" in svg_bars and "75 %" in svg_bars  # the chart's scale, drawn in the PDF
