@@ -8,17 +8,30 @@ Roles (PRODUCT.md):
 - focal point: granted per entity; sees names and sheets of their entity;
 - Ethics Office: granted; sees aggregates of every entity and never a name.
 A user without access to an object gets 404, as if it did not exist.
+
+Names: `nameable_people` is the one definition of whose names a user may see, and
+`resolve_people` the one way a typed index number or e-mail address becomes a person. Outside
+what the user may see, a typed entry gets the same answer whether or not someone has it.
 """
 
-from dataclasses import dataclass
+# The recursive CTEs are assembled from table names taken from the models; every value from a
+# request travels as a parameter.
+# ruff: noqa: S608, S611
 
+import enum
+from dataclasses import dataclass, field
+
+from django.db import connection
 from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Lower
 from django.http import Http404
+from django.utils.translation import gettext as _
 
-from dialogues.models import Session
+from dialogues.models import Attendance, Invitation, Session
 from org.models import Entity, Person
 
-from .models import Role, RoleGrant
+from .models import Role, RoleGrant, User
 
 
 @dataclass(frozen=True)
@@ -160,3 +173,224 @@ def attended_session_or_404(scope: Scope, pk: int) -> Session:
         return Session.objects.select_related("leader", "cycle").get(pk=pk, attendances__person=scope.person)
     except Session.DoesNotExist:
         raise Http404 from None
+
+
+def guest_session_or_404(scope: Scope, pk: int) -> Session:
+    """A session to which the user may add guests from any entity: a session led in an entity
+    they hold as focal point or head."""
+    session = session_or_404(scope, pk)
+    if session.leader.entity_id not in scope.named_entity_ids:
+        raise Http404
+    return session
+
+
+# -- names -------------------------------------------------------------------------------------
+
+
+def _chain_sql() -> str:
+    """The ids of everyone below the person whose index number is the one parameter, at any
+    depth. UNION (not UNION ALL) drops rows already found, so a loop in the reporting lines
+    ends the walk instead of running forever."""
+    person = Person._meta.db_table
+    if connection.vendor == "postgresql":
+        # LATERAL makes each step an index lookup on manager_id (as in oversight/tree.py).
+        step = f"SELECT p.id, p.index_number FROM below b CROSS JOIN LATERAL (SELECT id, index_number FROM {person} WHERE manager_id = b.index_number OFFSET 0) p"
+    else:
+        step = f"SELECT p.id, p.index_number FROM below b JOIN {person} p ON p.manager_id = b.index_number"
+    return f"WITH RECURSIVE below (id, index_number) AS (SELECT id, index_number FROM {person} WHERE manager_id = %s UNION {step}) SELECT id FROM below"
+
+
+def chain_below(person: Person) -> QuerySet[Person]:
+    """Everyone below `person` in the reporting lines, at any depth (their reports, the reports
+    of those, and so on), active or not, never `person`: one recursive CTE, lazily, so that it
+    composes as a subquery."""
+    return Person.objects.filter(pk__in=RawSQL(_chain_sql(), [person.index_number])).exclude(pk=person.pk)
+
+
+def _any(parts: list[Q]) -> QuerySet[Person]:
+    if not parts:
+        return Person.objects.none()
+    condition = parts[0]
+    for part in parts[1:]:
+        condition |= part
+    return Person.objects.filter(condition)
+
+
+def nameable_people(scope: Scope) -> QuerySet[Person]:
+    """Everyone whose name this user may see, as one lazy query (a subquery where it is used):
+
+    - themselves, and everyone below them in the reporting lines, at any depth;
+    - as focal point or head: every person of their entities, and whoever holds a role in them
+      (the signatories of the certification);
+    - the sessions they may see by name (`visible_sessions` with the monitored ones): their
+      leader, monitor, invitees and attendees, and the leader's direct reports (whom the
+      ticking page lists);
+    - the leaders of the sessions they were invited to or attended.
+
+    The Ethics Office as such names nobody, and neither does an account without a person."""
+    parts: list[Q] = []
+    if scope.named_entity_ids:
+        signatories = User.objects.filter(grants__entity_id__in=scope.named_entity_ids, person__isnull=False).values("person_id")
+        parts += [Q(entity_id__in=scope.named_entity_ids), Q(pk__in=signatories)]
+    if scope.person is not None or scope.named_entity_ids:
+        sessions = visible_sessions(scope, monitored=True)
+        ids = sessions.values("pk")
+        parts += [
+            Q(pk__in=Invitation.objects.filter(session__in=ids).values("person_id")),
+            Q(pk__in=Attendance.objects.filter(session__in=ids).values("person_id")),
+            Q(pk__in=sessions.values("leader_id")),
+            Q(pk__in=sessions.filter(monitor__isnull=False).values("monitor_id")),
+            Q(manager_id__in=sessions.values("leader__index_number")),
+        ]
+    if scope.person is not None:
+        me = scope.person
+        joined = Session.objects.filter(Q(invitations__person=me) | Q(attendances__person=me)).values("leader_id")
+        parts += [Q(pk=me.pk), Q(pk__in=RawSQL(_chain_sql(), [me.index_number])), Q(pk__in=joined)]
+    return _any(parts)
+
+
+def recordable_people(scope: Scope, session: Session) -> QuerySet[Person]:
+    """Whose attendance this user may record for `session`, and so whom an upload for it may
+    match: for its leader or monitor, the session's invitees and attendees and the leader's
+    direct reports; for its leader also everyone below them; for a focal point or head of the
+    session's entity also that entity's people. Never the leader; nobody for anyone else."""
+    leads = scope.person is not None and session.leader_id == scope.person.pk
+    monitors = scope.person is not None and session.monitor_id is not None and session.monitor_id == scope.person.pk
+    names_entity = session.leader.entity_id in scope.named_entity_ids
+    if not (leads or monitors or names_entity):
+        return Person.objects.none()
+    parts = [
+        Q(pk__in=Invitation.objects.filter(session=session).values("person_id")),
+        Q(pk__in=Attendance.objects.filter(session=session).values("person_id")),
+        Q(manager_id=session.leader.index_number),
+    ]
+    if leads:
+        parts.append(Q(pk__in=RawSQL(_chain_sql(), [session.leader.index_number])))
+    if names_entity:
+        parts.append(Q(entity_id=session.leader.entity_id))
+    return _any(parts).exclude(pk=session.leader_id)
+
+
+class Purpose(enum.Enum):
+    """What a typed index number or e-mail address is resolved for."""
+
+    INVITE = "invite"  # a leader invites: among the people they may name
+    RECORD = "record"  # an upload records attendance: among `recordable_people` of the session
+    GUEST = "guest"  # a focal point or head invites a guest from any entity: index number and e-mail
+
+
+def refusal_message(entry: str, purpose: Purpose) -> str:
+    """The one answer for an entry that does not resolve: the same whether or not somebody has
+    that index number or address, so that it confirms nothing."""
+    if purpose is Purpose.GUEST:
+        return _("%(entry)s: give the index number and e-mail address of one active person, as in the organization file") % {"entry": entry}
+    if purpose is Purpose.RECORD:
+        return _("%(entry)s: not someone you can record for this session — invite them first, or ask your focal point") % {"entry": entry}
+    return _("%(entry)s: not someone you can invite — ask your focal point") % {"entry": entry}
+
+
+@dataclass(frozen=True)
+class Resolution:
+    purpose: Purpose
+    found: list[Person] = field(default_factory=list)  # each person once, in the order typed
+    refused: list[str] = field(default_factory=list)  # entries as typed, each once
+    matches: dict[str, Person] = field(default_factory=dict)  # each resolved entry → its person
+
+    def messages(self) -> list[str]:
+        return [refusal_message(entry, self.purpose) for entry in self.refused]
+
+
+def resolve_people(scope: Scope, entries: list[str], *, purpose: Purpose, session: Session | None = None) -> Resolution:
+    """Typed entries → active people, only within what this user may see for `purpose`: an
+    index number (exactly) or an e-mail address (ignoring case) for INVITE (`nameable_people`)
+    and RECORD (`recordable_people` of `session`); for GUEST (a focal point or head, on a
+    session of their entity) each entry must give both the index number and the e-mail address
+    of the same active person, of any entity, so that guessing index numbers finds nobody.
+    One query, whatever the entries and whether or not anyone has them."""
+    wanted = list(dict.fromkeys(entry.strip() for entry in entries if entry and entry.strip()))
+    if purpose is Purpose.GUEST:
+        matches = _guest_matches(scope, wanted, session)
+    else:
+        if purpose is Purpose.RECORD:
+            if session is None:
+                raise ValueError("resolving for RECORD needs the session")
+            candidates = recordable_people(scope, session)
+        else:
+            candidates = nameable_people(scope)
+        numbers = {entry for entry in wanted if "@" not in entry}
+        addresses = {entry.lower() for entry in wanted if "@" in entry}
+        by_number: dict[str, Person] = {}
+        by_address: dict[str, Person] = {}
+        if wanted:
+            people = candidates.filter(active=True).annotate(address=Lower("email")).filter(Q(index_number__in=numbers) | Q(address__in=addresses))
+            for person in people.order_by("pk"):
+                by_number[person.index_number] = person
+                by_address.setdefault(person.address, person)
+        matches = {}
+        for entry in wanted:
+            person = by_address.get(entry.lower()) if "@" in entry else by_number.get(entry)
+            if person is not None:
+                matches[entry] = person
+    found = list({person.pk: person for person in matches.values()}.values())
+    return Resolution(purpose=purpose, found=found, refused=[entry for entry in wanted if entry not in matches], matches=matches)
+
+
+def _guest_matches(scope: Scope, entries: list[str], session: Session | None) -> dict[str, Person]:
+    if session is None or session.leader.entity_id not in scope.named_entity_ids:
+        return {}
+    pairs = {}
+    for entry in entries:
+        tokens = entry.replace(",", " ").replace(";", " ").split()
+        addresses = [token.lower() for token in tokens if "@" in token]
+        numbers = [token for token in tokens if "@" not in token]
+        if len(addresses) == 1 and len(numbers) == 1:
+            pairs[entry] = (numbers[0], addresses[0])
+    if not pairs:
+        return {}
+    people = Person.objects.active().annotate(address=Lower("email"))
+    people = people.filter(index_number__in={n for n, _a in pairs.values()}, address__in={a for _n, a in pairs.values()})
+    by_pair = {(person.index_number, person.address): person for person in people.order_by("pk")}
+    return {entry: by_pair[pair] for entry, pair in pairs.items() if pair in by_pair}
+
+
+def _climb_sql(count: int) -> str:
+    person = Person._meta.db_table
+    marks = ", ".join(["%s"] * count)
+    return (
+        f"WITH RECURSIVE up (start, index_number) AS ("
+        f"SELECT index_number, manager_id FROM {person} WHERE index_number IN ({marks}) AND manager_id IS NOT NULL "
+        f"UNION SELECT up.start, p.manager_id FROM up JOIN {person} p ON p.index_number = up.index_number WHERE p.manager_id IS NOT NULL"
+        f") SELECT start, index_number FROM up"
+    )
+
+
+def above_pairs(pairs: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Of the (manager, person) index-number pairs given, those where the manager is above the
+    person in the reporting lines, at any depth: one recursive CTE climbing from up to 5,000
+    people at once."""
+    starts = sorted({person for _manager, person in pairs})
+    found: set[tuple[str, str]] = set()
+    for begin in range(0, len(starts), 5000):
+        chunk = starts[begin : begin + 5000]
+        with connection.cursor() as cursor:
+            cursor.execute(_climb_sql(len(chunk)), chunk)
+            found.update((manager, start) for start, manager in cursor.fetchall())
+    return pairs & found
+
+
+def importable_outsiders(*, cycle, rows: set[tuple[str, str, str]]) -> set[tuple[str, str, str]]:
+    """For an attendance import limited to a focal point's entities: which of the (leader,
+    session reference, participant) index numbers given, whose participant is not of those
+    entities, may still be recorded: someone below the leader in the reporting lines, or
+    invited to that leader's session of that reference in `cycle`."""
+    if not rows:
+        return set()
+    below = above_pairs({(leader, participant) for leader, _ref, participant in rows})
+    invited = set(
+        Invitation.objects.filter(
+            session__cycle=cycle,
+            session__leader__index_number__in={leader for leader, _r, _p in rows},
+            person__index_number__in={participant for _l, _r, participant in rows},
+        ).values_list("session__leader__index_number", "session__ref", "person__index_number")
+    )
+    return {row for row in rows if (row[0], row[2]) in below or row in invited}
