@@ -22,16 +22,17 @@ import enum
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Lower
+from django.db.models.functions import Cast, Concat, Lower
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from dialogues.models import Attendance, Invitation, Session
 from org.models import Entity, Person
+from oversight.models import Certification
 
-from .models import Role, RoleGrant, User
+from .models import AuditEntry, Role, RoleGrant, User
 
 
 @dataclass(frozen=True)
@@ -216,12 +217,31 @@ def _any(parts: list[Q]) -> QuerySet[Person]:
     return Person.objects.filter(condition)
 
 
+SIGNATORY_ACTIONS = ("certification.submit", "certification.certify")  # as oversight/certification.py writes them
+
+
+def _signatories(entity_ids: frozenset[int]) -> QuerySet[User]:
+    """The person ids of whoever holds a role in these entities or submitted or certified their
+    Appendix E (the certification page names them, its history included; whoever reopened it
+    is named "the Ethics Office")."""
+    certifications = Certification.objects.filter(entity_id__in=entity_ids)
+    targets = certifications.annotate(target=Concat("entity__code", Value("/"), Cast("cycle__year", CharField()))).values("target")
+    signed = AuditEntry.objects.filter(action__in=SIGNATORY_ACTIONS, target__in=targets).values("actor_id")
+    return User.objects.filter(
+        Q(grants__entity_id__in=entity_ids)
+        | Q(pk__in=certifications.values("submitted_by_id"))
+        | Q(pk__in=certifications.values("certified_by_id"))
+        | Q(pk__in=signed),
+        person__isnull=False,
+    ).values("person_id")
+
+
 def nameable_people(scope: Scope) -> QuerySet[Person]:
     """Everyone whose name this user may see, as one lazy query (a subquery where it is used):
 
     - themselves, and everyone below them in the reporting lines, at any depth;
     - as focal point or head: every person of their entities, and whoever holds a role in them
-      (the signatories of the certification);
+      or signed their certification (`_signatories`);
     - the sessions they may see by name (`visible_sessions` with the monitored ones): their
       leader, monitor, invitees and attendees, and the leader's direct reports (whom the
       ticking page lists);
@@ -230,8 +250,7 @@ def nameable_people(scope: Scope) -> QuerySet[Person]:
     The Ethics Office as such names nobody, and neither does an account without a person."""
     parts: list[Q] = []
     if scope.named_entity_ids:
-        signatories = User.objects.filter(grants__entity_id__in=scope.named_entity_ids, person__isnull=False).values("person_id")
-        parts += [Q(entity_id__in=scope.named_entity_ids), Q(pk__in=signatories)]
+        parts += [Q(entity_id__in=scope.named_entity_ids), Q(pk__in=_signatories(scope.named_entity_ids))]
     if scope.person is not None or scope.named_entity_ids:
         sessions = visible_sessions(scope, monitored=True)
         ids = sessions.values("pk")

@@ -173,3 +173,15 @@ def test_guest_of_a_session_outside_the_users_entities_resolves_nobody(people, c
     fay = scope_of(people, "fay", (Role.FOCAL_POINT, "OPS"))
     result = resolve_people(fay, ["D100102 olive@example.org"], purpose=Purpose.GUEST, session=fred_session)
     assert result.found == [] and result.refused == ["D100102 olive@example.org"]
+
+
+def test_head_names_the_focal_point_from_another_entity_who_submitted_their_certification(people, cycle):
+    from accounts.models import AuditEntry
+    from oversight.models import Certification
+
+    former = make_user("olive@example.org", "D100102")  # of FIN; no longer focal point of OPS
+    Certification.objects.create(entity=people["hana"].entity, cycle=cycle, status="submitted", submitted_by=former)
+    AuditEntry.objects.create(actor=make_user("gwen@example.org", "D100103"), action="certification.submit", target="OPS/2026")
+    AuditEntry.objects.create(actor=make_user("fred@example.org", "D100101"), action="certification.reopen", target="OPS/2026")
+    named = keys(people, nameable_people(scope_of(people, "hana")))
+    assert {"olive", "gwen"} <= named and "fred" not in named

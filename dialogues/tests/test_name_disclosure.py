@@ -311,3 +311,47 @@ def test_focal_point_import_records_someone_of_another_entity_below_the_leader(c
     assert "Confirm" in response.content.decode()
     client.post(reverse("dialogues:attendance_upload"), {"staged": response.context["staged"]})
     assert set(Attendance.objects.values_list("person__index_number", flat=True)) == {"D100003", "D100102"}
+
+
+# -- every name a page shows is one the viewer may see -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "who, grants, pages, seen",
+    [
+        ("leo", (), ["session_list", "session_detail", "attendance_monitor", "sheet", "home", "my_sessions"], {"rita", "gwen", "olive", "pia"}),
+        ("pia", (), ["session_list", "session_detail", "attendance_monitor", "home"], {"leo", "rita", "gwen", "olive"}),
+        ("fay", ((Role.FOCAL_POINT, "OPS"),), ["session_list", "session_detail", "sheet", "entity", "entity_not_reported", "home"], {"leo", "rita", "gwen", "olive"}),
+        ("rita", (), ["home", "my_sessions", "my_invitations"], {"leo"}),
+        ("olive", (), ["home", "my_sessions", "my_invitations", "session_list"], {"leo"}),
+    ],
+)
+def test_every_name_on_the_pages_of_a_session_is_one_the_viewer_may_see(client, people, held, who, grants, pages, seen):
+    from accounts.scope import nameable_people, scope_for
+
+    held.monitor = people["pia"]
+    held.save()
+    Invitation.objects.create(session=held, person=people["gwen"])  # a guest the focal point added
+    Attendance.objects.create(session=held, person=people["rita"])
+    Attendance.objects.create(session=held, person=people["olive"])  # signed in with the room's code
+    user = login(client, people, who, *grants)
+    allowed = set(nameable_people(scope_for(user)).values_list("name", flat=True))
+    urls = {
+        "session_list": reverse("dialogues:session_list"),
+        "session_detail": reverse("dialogues:session_detail", args=[held.pk]),
+        "attendance_monitor": reverse("dialogues:attendance_monitor", args=[held.pk]),
+        "sheet": reverse("dialogues:sheet", args=[held.pk]),
+        "home": reverse("home"),
+        "my_sessions": reverse("feedback:my_sessions"),
+        "my_invitations": reverse("dialogues:my_invitations"),
+        "entity": reverse("oversight:entity", args=["OPS"]),
+        "entity_not_reported": reverse("feedback:entity_not_reported", args=["OPS"]),
+    }
+    everywhere = set()
+    for page in pages:
+        response = client.get(urls[page])
+        assert response.status_code == 200, page
+        shown = {key for key, person in people.items() if person.name in response.content.decode()}
+        assert {people[key].name for key in shown} <= allowed, (page, shown)
+        everywhere |= shown
+    assert seen <= everywhere  # the pages did show the names they are for
