@@ -19,9 +19,10 @@ what the user may see, a typed entry gets the same answer whether or not someone
 # ruff: noqa: S608, S611
 
 import enum
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import CharField, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Concat, Lower
@@ -205,7 +206,32 @@ def chain_below(person: Person) -> QuerySet[Person]:
     """Everyone below `person` in the reporting lines, at any depth (their reports, the reports
     of those, and so on), active or not, never `person`: one recursive CTE, lazily, so that it
     composes as a subquery."""
-    return Person.objects.filter(pk__in=RawSQL(_chain_sql(), [person.index_number])).exclude(pk=person.pk)
+    return Person.objects.filter(_below(person.index_number)).exclude(pk=person.pk)
+
+
+def _below(index_number: str, among: list[int] | None = None) -> Q:
+    """People below the person with this index number. With `among` (person ids), only those
+    of them, found by climbing from each of them to the top (a few steps each) rather than by
+    walking down the whole subtree, which is the whole organization for its head."""
+    if among is None:
+        return Q(pk__in=RawSQL(_chain_sql(), [index_number]))
+    person = Person._meta.db_table
+    marks = ", ".join(["%s"] * len(among))
+    sql = (
+        f"WITH RECURSIVE up (start, manager_id) AS (SELECT id, manager_id FROM {person} WHERE id IN ({marks}) "
+        f"UNION {_climb_step()}) SELECT start FROM up WHERE manager_id = %s"
+    )
+    return Q(pk__in=RawSQL(sql, [*among, index_number]))
+
+
+def _climb_step() -> str:
+    """One step up from each row of `up (start, manager_id)` to the manager's own manager."""
+    person = Person._meta.db_table
+    if connection.vendor == "postgresql":
+        # LATERAL makes each step an index lookup on index_number; a plain join let PostgreSQL
+        # hash all 150,000 people at every step.
+        return f"SELECT up.start, p.manager_id FROM up CROSS JOIN LATERAL (SELECT manager_id FROM {person} WHERE index_number = up.manager_id OFFSET 0) p"
+    return f"SELECT up.start, p.manager_id FROM up JOIN {person} p ON p.index_number = up.manager_id"
 
 
 def _any(parts: list[Q]) -> QuerySet[Person]:
@@ -236,7 +262,7 @@ def _signatories(entity_ids: frozenset[int]) -> QuerySet[User]:
     ).values("person_id")
 
 
-def nameable_people(scope: Scope) -> QuerySet[Person]:
+def nameable_people(scope: Scope, *, among: list[int] | None = None) -> QuerySet[Person]:
     """Everyone whose name this user may see, as one lazy query (a subquery where it is used):
 
     - themselves, and everyone below them in the reporting lines, at any depth;
@@ -247,32 +273,45 @@ def nameable_people(scope: Scope) -> QuerySet[Person]:
       ticking page lists);
     - the leaders of the sessions they were invited to or attended.
 
-    The Ethics Office as such names nobody, and neither does an account without a person."""
+    The Ethics Office as such names nobody, and neither does an account without a person.
+    With `among` (person ids), the same rule asked of those people only, which is cheaper."""
     parts: list[Q] = []
     if scope.named_entity_ids:
         parts += [Q(entity_id__in=scope.named_entity_ids), Q(pk__in=_signatories(scope.named_entity_ids))]
+    # With `among`, each subquery starts from those people (an index lookup each) instead of
+    # listing, say, everyone invited to any session of a 20,000-person entity.
+    def only(queryset: QuerySet, field: str) -> QuerySet:
+        return queryset if among is None else queryset.filter(**{f"{field}__in": among})
+
     if scope.person is not None or scope.named_entity_ids:
         sessions = visible_sessions(scope, monitored=True)
         ids = sessions.values("pk")
+        managers = Person.objects.filter(pk__in=among).values("manager_id") if among is not None else None
         parts += [
-            Q(pk__in=Invitation.objects.filter(session__in=ids).values("person_id")),
-            Q(pk__in=Attendance.objects.filter(session__in=ids).values("person_id")),
-            Q(pk__in=sessions.values("leader_id")),
-            Q(pk__in=sessions.filter(monitor__isnull=False).values("monitor_id")),
-            Q(manager_id__in=sessions.values("leader__index_number")),
+            Q(pk__in=only(Invitation.objects.filter(session__in=ids), "person_id").values("person_id")),
+            Q(pk__in=only(Attendance.objects.filter(session__in=ids), "person_id").values("person_id")),
+            Q(pk__in=only(sessions, "leader_id").values("leader_id")),
+            Q(pk__in=only(sessions.filter(monitor__isnull=False), "monitor_id").values("monitor_id")),
+            Q(manager_id__in=(sessions if managers is None else sessions.filter(leader__index_number__in=managers)).values("leader__index_number")),
         ]
     if scope.person is not None:
         me = scope.person
-        joined = Session.objects.filter(Q(invitations__person=me) | Q(attendances__person=me)).values("leader_id")
-        parts += [Q(pk=me.pk), Q(pk__in=RawSQL(_chain_sql(), [me.index_number])), Q(pk__in=joined)]
-    return _any(parts)
+        parts += [
+            Q(pk=me.pk),
+            _below(me.index_number, among),
+            Q(pk__in=Invitation.objects.filter(person=me).values("session__leader_id")),
+            Q(pk__in=Attendance.objects.filter(person=me).values("session__leader_id")),
+        ]
+    people = _any(parts)
+    return people if among is None else people.filter(pk__in=among)
 
 
-def recordable_people(scope: Scope, session: Session) -> QuerySet[Person]:
+def recordable_people(scope: Scope, session: Session, *, among: list[int] | None = None) -> QuerySet[Person]:
     """Whose attendance this user may record for `session`, and so whom an upload for it may
     match: for its leader or monitor, the session's invitees and attendees and the leader's
     direct reports; for its leader also everyone below them; for a focal point or head of the
-    session's entity also that entity's people. Never the leader; nobody for anyone else."""
+    session's entity also that entity's people. Never the leader; nobody for anyone else.
+    With `among` (person ids), the same rule asked of those people only."""
     leads = scope.person is not None and session.leader_id == scope.person.pk
     monitors = scope.person is not None and session.monitor_id is not None and session.monitor_id == scope.person.pk
     names_entity = session.leader.entity_id in scope.named_entity_ids
@@ -284,10 +323,11 @@ def recordable_people(scope: Scope, session: Session) -> QuerySet[Person]:
         Q(manager_id=session.leader.index_number),
     ]
     if leads:
-        parts.append(Q(pk__in=RawSQL(_chain_sql(), [session.leader.index_number])))
+        parts.append(_below(session.leader.index_number, among))
     if names_entity:
         parts.append(Q(entity_id=session.leader.entity_id))
-    return _any(parts).exclude(pk=session.leader_id)
+    people = _any(parts).exclude(pk=session.leader_id)
+    return people if among is None else people.filter(pk__in=among)
 
 
 class Purpose(enum.Enum):
@@ -325,33 +365,56 @@ def resolve_people(scope: Scope, entries: list[str], *, purpose: Purpose, sessio
     and RECORD (`recordable_people` of `session`); for GUEST (a focal point or head, on a
     session of their entity) each entry must give both the index number and the e-mail address
     of the same active person, of any entity, so that guessing index numbers finds nobody.
-    One query, whatever the entries and whether or not anyone has them."""
+    Two queries (one for GUEST), whatever the entries and whether or not anyone has them."""
     wanted = list(dict.fromkeys(entry.strip() for entry in entries if entry and entry.strip()))
     if purpose is Purpose.GUEST:
         matches = _guest_matches(scope, wanted, session)
+    elif purpose is Purpose.RECORD and session is None:
+        raise ValueError("resolving for RECORD needs the session")
     else:
-        if purpose is Purpose.RECORD:
-            if session is None:
-                raise ValueError("resolving for RECORD needs the session")
-            candidates = recordable_people(scope, session)
-        else:
-            candidates = nameable_people(scope)
-        numbers = {entry for entry in wanted if "@" not in entry}
-        addresses = {entry.lower() for entry in wanted if "@" in entry}
-        by_number: dict[str, Person] = {}
-        by_address: dict[str, Person] = {}
-        if wanted:
-            people = candidates.filter(active=True).annotate(address=Lower("email")).filter(Q(index_number__in=numbers) | Q(address__in=addresses))
-            for person in people.order_by("pk"):
-                by_number[person.index_number] = person
-                by_address.setdefault(person.address, person)
-        matches = {}
-        for entry in wanted:
-            person = by_address.get(entry.lower()) if "@" in entry else by_number.get(entry)
-            if person is not None:
-                matches[entry] = person
+        with _without_jit():
+            matches = _matches(scope, wanted, purpose=purpose, session=session)
     found = list({person.pk: person for person in matches.values()}.values())
     return Resolution(purpose=purpose, found=found, refused=[entry for entry in wanted if entry not in matches], matches=matches)
+
+
+@contextmanager
+def _without_jit():
+    """PostgreSQL's JIT compiler off for the resolver's reads: the recursive CTE's estimate
+    crosses the JIT thresholds, and compiling took a second where running takes milliseconds
+    (as in oversight/dashboards.py). SET LOCAL ends with the transaction."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL jit = off")
+        yield
+
+
+def _matches(scope: Scope, wanted: list[str], *, purpose: Purpose, session: Session | None) -> dict[str, Person]:
+    """Each entry → the active person it names, among those `scope` may see for `purpose`."""
+    numbers = {entry for entry in wanted if "@" not in entry}
+    addresses = {entry.lower() for entry in wanted if "@" in entry}
+    # The address condition only when addresses were typed: compared ignoring case, it cannot
+    # use the index that the index numbers use.
+    typed = (Q(index_number__in=numbers) if numbers else Q(pk__in=[])) | (Q(address__in=addresses) if addresses else Q(pk__in=[]))
+    people = list(Person.objects.active().annotate(address=Lower("email")).filter(typed).order_by("pk")) if wanted else []
+    # Then which of them the user may see. This second query runs whatever the first found
+    # (-1 is nobody's id), so that the number of queries tells nothing either.
+    among = [-1] + [person.pk for person in people]
+    visible = recordable_people(scope, session, among=among) if purpose is Purpose.RECORD else nameable_people(scope, among=among)
+    allowed = set(visible.values_list("pk", flat=True))
+    by_number: dict[str, Person] = {}
+    by_address: dict[str, Person] = {}
+    for person in people:
+        if person.pk in allowed:
+            by_number[person.index_number] = person
+            by_address.setdefault(person.address, person)
+    matches = {}
+    for entry in wanted:
+        person = by_address.get(entry.lower()) if "@" in entry else by_number.get(entry)
+        if person is not None:
+            matches[entry] = person
+    return matches
 
 
 def _guest_matches(scope: Scope, entries: list[str], session: Session | None) -> dict[str, Person]:
@@ -376,10 +439,8 @@ def _climb_sql(count: int) -> str:
     person = Person._meta.db_table
     marks = ", ".join(["%s"] * count)
     return (
-        f"WITH RECURSIVE up (start, index_number) AS ("
-        f"SELECT index_number, manager_id FROM {person} WHERE index_number IN ({marks}) AND manager_id IS NOT NULL "
-        f"UNION SELECT up.start, p.manager_id FROM up JOIN {person} p ON p.index_number = up.index_number WHERE p.manager_id IS NOT NULL"
-        f") SELECT start, index_number FROM up"
+        f"WITH RECURSIVE up (start, manager_id) AS (SELECT index_number, manager_id FROM {person} WHERE index_number IN ({marks}) "
+        f"UNION {_climb_step()}) SELECT start, manager_id FROM up WHERE manager_id IS NOT NULL"
     )
 
 
@@ -404,7 +465,8 @@ def importable_outsiders(*, cycle, rows: set[tuple[str, str, str]]) -> set[tuple
     invited to that leader's session of that reference in `cycle`."""
     if not rows:
         return set()
-    below = above_pairs({(leader, participant) for leader, _ref, participant in rows})
+    with _without_jit():
+        below = above_pairs({(leader, participant) for leader, _ref, participant in rows})
     invited = set(
         Invitation.objects.filter(
             session__cycle=cycle,
