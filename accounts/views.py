@@ -4,10 +4,12 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dialogues.models import Session
 from org.models import django_language
+from oversight.next_steps import home_steps
 from oversight.selectors import cascade_states, current_cycle, direct_reports_reached, rollup, state_counts
 
 from .forms import PreferencesForm
@@ -40,6 +42,9 @@ def home(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     cycle = current_cycle()
     context = {"cycle": cycle}
+    if cycle is not None:
+        context["steps"] = home_steps(scope, cycle)
+        context["days_left"] = (cycle.deadline - timezone.localdate()).days
     if cycle is not None and scope.person is not None:
         context["attended"] = list(
             Session.objects.filter(cycle=cycle, attendances__person=scope.person).select_related("leader").order_by("date")

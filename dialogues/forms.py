@@ -143,6 +143,12 @@ class RespondForm(forms.Form):
             field.reader = reader
             # Said once above the list when titles are shown in the kit's original language.
             field.help_text = reader.titles(field.queryset)
+        self.reader = reader
+
+    def scenario_links(self) -> list:
+        """(scenario, title in the reader's language) for a link to each in the participant guide."""
+        scenarios = self.fields["scenarios"].queryset
+        return [(s, self.reader.text(s, "title") if self.reader else s.title) for s in scenarios]
 
 
 class SplitForm(forms.Form):

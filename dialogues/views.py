@@ -180,6 +180,9 @@ def session_guests(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def session_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
     session = led_session_or_404(scope_for(request.user), pk)
+    if request.POST.get("confirm") != "on" and session.invitations.exists():
+        messages.error(request, _("Confirm that you want to cancel the session: every invitee is told and their calendar entry removed."))
+        return redirect("dialogues:session_detail", session.pk)
     try:
         session_cancel(session=session, actor=request.user, base_url=_base_url(request))
     except ValidationError as exc:

@@ -11,6 +11,16 @@ How an attendee gets a token
       time, a random UUID key.
     They share the session and nothing else.
 
+    Opening the form uses nothing; only sending does. The browser that opened it keeps the
+    token in a cookie (`assess_<session>`, HttpOnly, SameSite=Strict, path /feedback/) until
+    the answer is sent, so that an attendee who closed the tab can come back from "Sessions you
+    attended" on the same device and finish. What changed in the threat model: the token now
+    also lives on the attendee's device until it is used (anyone who uses that device and
+    account can send the answer in their place, as they could read the link before), and the
+    attendee's signed-in requests to /feedback/ carry it, so a server that logged cookies could
+    pair person and token; Cascade logs none and the database still holds no pair. Another
+    device gets no second token: nothing on the server says whose token is whose.
+
 How an answer is stored
     `assessment_submit` finds the token by its hash, deletes it and stores the answer in one
     transaction. `FacilitatorAssessment` holds the session, the answers and the day (a date,

@@ -138,8 +138,13 @@ def question_queue(cycle: Cycle, *, status: str = "", entity: Entity | None = No
 
 
 def leader_questions(leader: Person) -> QuerySet[Question]:
-    """Questions from the sessions a person led, newest cycle first, with their session."""
-    return Question.objects.filter(session__leader=leader).select_related("session", "cycle").order_by("-cycle__year", "created_at", "pk")
+    """Questions from the sessions a person led and those they asked about the materials,
+    newest cycle first, with their session."""
+    return (
+        Question.objects.filter(Q(session__leader=leader) | Q(asked_by=leader))
+        .select_related("session", "cycle")
+        .order_by("-cycle__year", "created_at", "pk")
+    )
 
 
 def faq_questions(cycle: Cycle) -> QuerySet[Question]:

@@ -250,13 +250,35 @@ def test_edit_page_shows_every_part(client, eve, kit):
 def test_ethics_office_withdraws_and_publishes_the_kit(client, eve, kit):
     client.force_login(eve)
 
-    client.post(url("kit_publish"), {"publish": ""})
+    client.post(url("kit_publish"), {"publish": "", "confirm": "on"})
     kit.refresh_from_db()
     assert not kit.published
-    client.post(url("kit_publish"), {"publish": "on"})
+    client.post(url("kit_publish"), {"publish": "on", "confirm": "on"})
     kit.refresh_from_db()
     assert kit.published
     assert audit_actions(eve) == ["kit.unpublish", "kit.publish"]
+
+
+def test_withdrawing_a_published_kit_asks_for_confirmation(client, eve, kit):
+    client.force_login(eve)
+    page = client.get(url("kit_edit")).content.decode()
+    assert 'id="confirm-withdraw" name="confirm" required' in page
+    response = client.post(url("kit_publish"), {"publish": ""}, follow=True)
+    assert "Confirm that you want to withdraw the kit" in response.content.decode()
+    kit.refresh_from_db()
+    assert kit.published and audit_actions(eve) == []
+
+
+def test_publishing_with_languages_incomplete_lists_each_share_and_asks_for_confirmation(client, eve, kit):
+    client.force_login(eve)
+    client.post(url("kit_publish"), {"publish": "", "confirm": "on"})
+    page = client.get(url("kit_edit")).content.decode()
+    assert 'id="confirm-publish" name="confirm" required' in page
+    assert "Some languages are incomplete (" in page and "French " in page and "\u00a0%" in page
+    response = client.post(url("kit_publish"), {"publish": "on"}, follow=True)
+    assert "Confirm that you want to publish with languages incomplete." in response.content.decode()
+    kit.refresh_from_db()
+    assert not kit.published
 
 
 def test_an_incomplete_kit_cannot_be_published(client, eve, cycle):

@@ -118,10 +118,10 @@ def certified(org, eve):
     hank = make_user("hank@example.org", "H")
     aaa, bbb = org["entities"]["AAA"], org["entities"]["BBB"]
     last, this = org["cycles"][2025], org["cycles"][2026]
-    certification_submit(actor=fiona, entity=aaa, cycle=last)
-    certification_certify(actor=hank, entity=aaa, cycle=last)
-    certification_submit(actor=bob, entity=bbb, cycle=last)
-    certification_submit(actor=fiona, entity=aaa, cycle=this)
+    certification_submit(actor=fiona, entity=aaa, cycle=last, confirmed=True)
+    certification_certify(actor=hank, entity=aaa, cycle=last, statement_accepted=True, reason="Closed cycle.")
+    certification_submit(actor=bob, entity=bbb, cycle=last, confirmed=True)
+    certification_submit(actor=fiona, entity=aaa, cycle=this, confirmed=True)
     certification_reopen(actor=eve, entity=aaa, cycle=this, reason="A session was left out.")
     return org
 

@@ -162,8 +162,14 @@ def _certify(cycle, personas: demo_data.Personas) -> None:
     if status == CertificationStatus.CERTIFIED:
         return
     if status != CertificationStatus.SUBMITTED:
-        certification_submit(actor=User.objects.get(person__index_number=personas.focal_point), entity=entity, cycle=cycle)
-    certification_certify(actor=User.objects.get(person__index_number=personas.head), entity=entity, cycle=cycle)
+        certification_submit(actor=User.objects.get(person__index_number=personas.focal_point), entity=entity, cycle=cycle, confirmed=True)
+    certification_certify(
+        actor=User.objects.get(person__index_number=personas.head),
+        entity=entity,
+        cycle=cycle,
+        statement_accepted=True,
+        reason="The cycle is closed; the people not reached had left or were on extended leave.",
+    )
 
 
 def _accounts(people: list[demo_data.DemoPerson], personas: demo_data.Personas) -> list[tuple[str, User]]:
