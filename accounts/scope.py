@@ -246,7 +246,7 @@ def _any(parts: list[Q]) -> QuerySet[Person]:
 SIGNATORY_ACTIONS = ("certification.submit", "certification.certify")  # as oversight/certification.py writes them
 
 
-def _signatories(entity_ids: frozenset[int]) -> QuerySet[User]:
+def _signatories(entity_ids: frozenset[int]) -> QuerySet:
     """The person ids of whoever holds a role in these entities or submitted or certified their
     Appendix E (the certification page names them, its history included; whoever reopened it
     is named "the Ethics Office")."""
