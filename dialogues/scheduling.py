@@ -155,6 +155,23 @@ def session_event_changes(session: Session, plan: SessionPlan) -> bool:
     )
 
 
+def session_add_guests(*, session: Session, people: list[Person], actor, base_url: str = "") -> int:
+    """Invite people of any entity to a session (a focal point or head does this; the caller
+    checked that they may). People already invited, and the leader, are skipped; the others get
+    the invitation e-mail when the session is still to come. One audit entry names the guests by
+    index number. Returns how many were added."""
+    if session.status == SessionStatus.CANCELLED:
+        raise ValidationError(_("A cancelled session cannot be changed."))
+    with transaction.atomic():
+        invited = set(session.invitations.values_list("person_id", flat=True))
+        guests = [p for p in people if p.pk not in invited and p.pk != session.leader_id and p.active]
+        Invitation.objects.bulk_create([Invitation(session=session, person=p) for p in guests], ignore_conflicts=True)
+        audit_record(actor=actor, action="session.guests", target=f"session {session.pk}", detail={"added": [p.index_number for p in guests]})
+        if guests and session.starts_at is not None and session.starts_at > timezone.now():
+            transaction.on_commit(lambda: _send(invitation_messages(session, guests, kind="invitation", base_url=base_url)))
+    return len(guests)
+
+
 def _cancellations(session: Session, people: list[Person], base_url: str):
     if not people:
         return []

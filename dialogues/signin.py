@@ -29,10 +29,10 @@ from django.conf import settings
 from django.core import signing
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet
-from django.db.models.functions import Lower
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from accounts.scope import Purpose, Scope, refusal_message, resolve_people, scope_for
 from accounts.services import audit_record
 from cascade.tabular import Problem, Table, check_columns
 from org.models import Person
@@ -435,21 +435,23 @@ def _record(*, session: Session, report: SessionAttendanceReport, method: str, a
     report.written = True
 
 
-def attendance_conference_plan(*, session: Session, data: bytes) -> SessionAttendanceReport:
-    """Match a Teams attendance report's participants to active people, by e-mail and then by
-    UPN, ignoring case; the organizer and the leader are never counted. Raises TableError when
-    the report cannot be read."""
+def attendance_conference_plan(*, session: Session, data: bytes, scope: Scope) -> SessionAttendanceReport:
+    """Match a Teams attendance report's participants, by e-mail and then by UPN, ignoring case,
+    to active people this user may record for the session (`accounts.scope.recordable_people`:
+    its invitees, the leader's team, ...); the organizer and the leader are never counted. A
+    participant whose address matches nobody there is kept as a name, with the same warning
+    whether or not someone elsewhere has that address. Raises TableError when the report
+    cannot be read."""
     attendees = read_conference_report(data)
-    keys = {a.email for a in attendees if a.email} | {a.upn for a in attendees if a.upn}
-    by_address: dict[str, Person] = {}
-    for person in Person.objects.active().annotate(address=Lower("email")).filter(address__in=keys).order_by("pk"):
-        by_address.setdefault(person.address, person)
+    leader_address = session.leader.email.lower()
+    keys = [key for a in attendees for key in (a.email, a.upn) if key and "@" in key and key != leader_address]
+    matches = resolve_people(scope, keys, purpose=Purpose.RECORD, session=session).matches
     report = SessionAttendanceReport()
     seen: set[int] = set()
     for attendee in attendees:
-        person = by_address.get(attendee.email) or by_address.get(attendee.upn)
+        person = matches.get(attendee.email) or matches.get(attendee.upn)
         # The organizer is the leader; old exports have no role and no e-mail, only names.
-        is_leader = person.pk == session.leader_id if person is not None else attendee.name.casefold() == session.leader.name.casefold()
+        is_leader = leader_address in (attendee.email, attendee.upn) or (person is None and attendee.name.casefold() == session.leader.name.casefold())
         if attendee.is_organizer or is_leader:
             report.warnings.append(Problem(attendee.row, "role", _("%(value)s organized the meeting and is not counted") % {"value": attendee.name or attendee.email}))
         elif person is not None and person.pk in seen:
@@ -458,6 +460,9 @@ def attendance_conference_plan(*, session: Session, data: bytes) -> SessionAtten
             seen.add(person.pk)
             report.people.append(person)
         else:
+            address = attendee.email or attendee.upn
+            if address:
+                report.warnings.append(Problem(attendee.row, "email", refusal_message(address, Purpose.RECORD)))
             name = attendee.name or attendee.email or attendee.upn or _("Participant without a name (row %(row)d)") % {"row": attendee.row}
             _add_unmatched(report, name, attendee.row, "name")
     _warn_if_large(report, 1)
@@ -465,13 +470,13 @@ def attendance_conference_plan(*, session: Session, data: bytes) -> SessionAtten
 
 
 def attendance_record_conference(*, session: Session, data: bytes, actor, dry_run: bool = False, now: datetime.datetime | None = None) -> SessionAttendanceReport:
-    """Record a video-conference report's participants for the session (method `conference`);
-    with dry_run only the preview. Raises SigninError when attendance cannot be recorded now
-    and TableError when the report cannot be read."""
+    """Record a video-conference report's participants for the session (method `conference`),
+    matched within what `actor` may record; with dry_run only the preview. Raises SigninError
+    when attendance cannot be recorded now and TableError when the report cannot be read."""
     problem = recording_problem(session, now)
     if problem:
         raise SigninError(problem)
-    report = attendance_conference_plan(session=session, data=data)
+    report = attendance_conference_plan(session=session, data=data, scope=scope_for(actor))
     if report.ok and not dry_run:
         _record(session=session, report=report, method=AttendanceMethod.CONFERENCE, actor=actor, action="attendance.conference")
     return report
@@ -485,9 +490,12 @@ def _warn_if_large(report: SessionAttendanceReport, row: int) -> None:
         )
 
 
-def attendance_sheet_plan(*, session: Session, table: Table) -> SessionAttendanceReport:
+def attendance_sheet_plan(*, session: Session, table: Table, scope: Scope) -> SessionAttendanceReport:
     """Check a paper sheet's rows (CONTRACTS §2 columns; `participant_index_number` and/or
-    `participant_name` required, the others optional but, when given, this session's)."""
+    `participant_name` required, the others optional but, when given, this session's). An index
+    number must be an active person this user may record for the session
+    (`accounts.scope.recordable_people`); any other index number gets the same refusal,
+    whether or not someone has it."""
     errors, warnings = check_columns(table, required=[], known=SHEET_COLUMNS)
     report = SessionAttendanceReport(errors=errors, warnings=warnings)
     if "participant_index_number" not in table.header and "participant_name" not in table.header:
@@ -500,18 +508,18 @@ def attendance_sheet_plan(*, session: Session, table: Table) -> SessionAttendanc
         "leader_index_number": session.leader.index_number,
         "mode": session.mode,
     }
-    numbers = {cells.get("participant_index_number", "") for _n, cells in table.rows} - {""}
-    people = {p.index_number: p for p in Person.objects.active().filter(index_number__in=numbers)}
+    numbers = [cells.get("participant_index_number", "") for _n, cells in table.rows]
+    people = resolve_people(scope, [n for n in numbers if n and n != session.leader.index_number], purpose=Purpose.RECORD, session=session).matches
     for number, cells in table.rows:
         for column, value in expected.items():
             given = cells.get(column, "")
             if given and given != value:
                 errors.append(Problem(number, column, _("%(given)s is not this session’s %(expected)s") % {"given": given, "expected": value}))
         index_number, name = cells.get("participant_index_number", ""), cells.get("participant_name", "")
-        if index_number and index_number not in people:
-            errors.append(Problem(number, "participant_index_number", _("%(value)s is not an active person") % {"value": index_number}))
-        elif index_number == session.leader.index_number:
+        if index_number == session.leader.index_number:
             warnings.append(Problem(number, "participant_index_number", _("the leader is not counted as their own participant")))
+        elif index_number and index_number not in people:
+            errors.append(Problem(number, "participant_index_number", refusal_message(index_number, Purpose.RECORD)))
         elif index_number and people[index_number] in report.people:
             warnings.append(Problem(number, "participant_index_number", _("%(value)s is listed twice and counts once") % {"value": index_number}))
         elif index_number:
@@ -528,12 +536,13 @@ def attendance_sheet_plan(*, session: Session, table: Table) -> SessionAttendanc
 
 
 def attendance_record_sheet(*, session: Session, table: Table, actor, dry_run: bool = False, now: datetime.datetime | None = None) -> SessionAttendanceReport:
-    """Record a paper sign-in sheet's rows for the session (method `sheet`), all or nothing;
-    with dry_run only the preview. Raises SigninError when attendance cannot be recorded now."""
+    """Record a paper sign-in sheet's rows for the session (method `sheet`), all or nothing,
+    matched within what `actor` may record; with dry_run only the preview. Raises SigninError
+    when attendance cannot be recorded now."""
     problem = recording_problem(session, now)
     if problem:
         raise SigninError(problem)
-    report = attendance_sheet_plan(session=session, table=table)
+    report = attendance_sheet_plan(session=session, table=table, scope=scope_for(actor))
     if report.ok and not dry_run:
         _record(session=session, report=report, method=AttendanceMethod.SHEET, actor=actor, action="attendance.sheet")
     return report

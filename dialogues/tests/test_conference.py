@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.models import AuditEntry
+from accounts.scope import scope_for
 from cascade.tabular import TableError
 from dialogues.conference import read_conference_report
 from dialogues.models import Attendance, SessionStatus, UnmatchedParticipant
@@ -57,21 +58,21 @@ def test_reader_lists_each_participant_once_in_either_encoding(name):
 
 
 def test_people_are_matched_by_email_then_upn_ignoring_case(people, session):
-    report = attendance_conference_plan(session=session, data=read("teams-v2-utf16.csv"))
+    report = attendance_conference_plan(session=session, data=read("teams-v2-utf16.csv"), scope=scope_for(people["lena"].user))
     assert [p.index_number for p in report.people] == ["T101", "T102", "T104"]
     # a guest, someone who chose not to be named, and someone no longer active
     assert report.unmatched == ["Guest Speaker (External)", "Participant without a name (row 16)", "Ina Inactive"]
 
 
 def test_the_organizer_is_never_counted(people, session):
-    report = attendance_conference_plan(session=session, data=read("teams-v2-utf16.csv"))
+    report = attendance_conference_plan(session=session, data=read("teams-v2-utf16.csv"), scope=scope_for(people["lena"].user))
     assert people["lena"] not in report.people
     assert "Lena Leader" not in report.unmatched
     assert any("organized the meeting and is not counted" in w.message for w in report.warnings)
 
 
 def test_old_export_is_read_by_name_and_the_leader_is_not_counted(people, session):
-    report = attendance_conference_plan(session=session, data=read("teams-old.csv"))
+    report = attendance_conference_plan(session=session, data=read("teams-old.csv"), scope=scope_for(people["lena"].user))
     assert report.people == []
     assert report.unmatched == ["Pat Participant", "Guest Speaker"]
 
