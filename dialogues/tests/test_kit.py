@@ -336,9 +336,13 @@ def test_participant_guide_shows_questions_but_never_leader_notes(client, tatian
     assert question.text in page and question.follow_ups[0] in page
     assert DEMO_KIT.ground_rules[0] in page and DEMO_KIT.key_lessons[0] in page
     assert "Scenario discussions" in page and "65" in page
-    for secret in (IMPORTANT_POINT, REFERENCE, KEY_MESSAGE, GUIDANCE_START, GUIDELINES_START, "(invented for the demo)"):
+    for secret in (IMPORTANT_POINT, KEY_MESSAGE, GUIDANCE_START, GUIDELINES_START):
         assert secret not in page
     assert "Important points" not in page
+    # The references and resources are the participant's pre-reading (Appendix D), listed
+    # once at the end, not beside each question.
+    resources = page.split('<section class="kit-resources"', 1)[1]
+    assert REFERENCE in resources and REFERENCE not in page.split('<section class="kit-resources"', 1)[0]
 
 
 def test_leader_guide_shows_important_points_and_references(client, nala, kit):
