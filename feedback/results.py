@@ -221,7 +221,8 @@ def leader_assessment_results(cycle: Cycle, scope: Scope) -> LeaderResults:
     if pool:
         groups.append(Group(pool.key, frozenset(cell.key for _s, cell in below), POOL))
     published, fixed = _published_groups(cycle, scope, home, sizes) if sizes else ([], {})
-    _mark([cell for _s, cell in rows] + ([pool] if pool else []), groups_to_hide(groups + published, sizes, minimum=minimum, fixed=fixed), minimum)
+    hidden = groups_to_hide(groups + published, sizes, minimum=minimum, fixed=fixed)
+    _mark([cell for _s, cell in rows] + ([pool] if pool else []), hidden, minimum)
 
     text_groups = [Group(("texts", s.pk), frozenset([cell.key]), SESSION) for s, cell in rows if cell.n >= minimum_texts]
     below_texts = [(s, cell) for s, cell in rows if 0 < cell.n < minimum_texts]
