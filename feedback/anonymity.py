@@ -67,7 +67,8 @@ What may be shown
     by adding and subtracting shown groups is a union of residuals, so at least the minimum.
     Where a group breaks the rule, the smallest of it and of the largest shown groups inside it
     is hidden (a viewer's own groups before the published ones of the same size), again until
-    nothing breaks it: a hidden group shows no figure, only its count from the minimum.
+    nothing breaks it. A hidden group shows no average and no distribution, only its number of
+    answers, and that only from the minimum (a count is no answer; "fewer than 5" below it).
 
     Two layers keep what several people see alike. The groups published to several people
     (units, entities and the organization's total, on the entity pages, the Ethics Office's
@@ -78,7 +79,8 @@ What may be shown
     give way. The cycles are disjoint and decided apart; the previous cycle in the annual
     report is the same as on its own pages. Free texts follow the same rule with their own
     threshold. What remains: a leader who watches her own results change after one more answer
-    (above), and two people who pool what each was shown of their own groups.
+    (above); and two people who pool what each was shown, such as a leader who tells her head
+    of entity her own session's averages, which the head's pages did not show beside the unit.
 """
 
 import base64
