@@ -135,12 +135,14 @@ def assess_thanks(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def my_assessments(request: HttpRequest) -> HttpResponse:
-    """What participants said of the user as a facilitator this cycle, above the thresholds."""
+    """What participants said of the user as a facilitator this cycle, above the thresholds and
+    hidden where the groups the user also sees as head, focal point or Ethics Office would
+    otherwise give a small group by subtraction."""
     scope = scope_for(request.user)
     cycle = current_cycle()
     if scope.person is None or cycle is None:
         raise Http404
-    results = leader_assessment_results(cycle, scope.person)
+    results = leader_assessment_results(cycle, scope)
     return render(request, "feedback/my_assessments.html", {"cycle": cycle, "results": results, "columns": RATING_COLUMNS})
 
 

@@ -207,11 +207,13 @@ def test_summary_counts_sessions_forms_assessments_and_questions(certified):
         "Share of personnel reached": (60.0, 80.0, -20.0),
         "Sessions held": (2, 2, 0),
         "Leader feedback forms (Appendix C)": (1, 2, -1),
-        "Facilitator assessments (Appendix F)": (5, 2, 3),
+        "Facilitator assessments (Appendix F)": (5, None, None),  # 2025: two answers, "fewer than 5", no change
         "Questions forwarded to the Ethics Office": (1, 2, -1),
         "Questions answered": (0, 1, -1),
         "Entities that certified Appendix E": (0, 1, -1),
     }
+    assessed = next(row.figure for row in report.summary if row.label == "Facilitator assessments (Appendix F)")
+    assert assessed.previous_hidden and not assessed.current_hidden
 
 
 def test_ratings_averages_and_hidden_small_groups(certified):
