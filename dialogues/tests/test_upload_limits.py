@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from accounts.models import StagedFile
 from cascade.tests.bombs import MIB, many_rows_csv, xlsx_bomb
+from cascade.uploads import OversizeUpload
 from dialogues.models import Attendance, UnmatchedParticipant
 from dialogues.signin import session_appoint_monitor
 
@@ -43,13 +44,21 @@ def post_report(client, session, data):
     return client.post(reverse("dialogues:attendance_conference", args=[session.pk]), {"file": SimpleUploadedFile("report.csv", data)})
 
 
+def open_page(client, person, session, name):
+    """What the participant does first: open the upload page (the first request of a test also
+    loads the URLs and templates, which is not what is timed)."""
+    login(client, person)
+    response = client.get(reverse(f"dialogues:{name}", args=[session.pk]))
+    assert response.status_code == 200 and 'type="file"' in response.content.decode()
+
+
 def assert_nothing_kept():
     assert not Attendance.objects.exists() and not UnmatchedParticipant.objects.exists() and not StagedFile.objects.exists()
 
 
 def test_participant_uploading_an_xlsx_bomb_as_their_sessions_sheet_is_refused_quickly(client, people, session):
     bomb = xlsx_bomb(390 * MIB)
-    login(client, people["mona"])
+    open_page(client, people["mona"], session, "attendance_sheet")
     start = time.perf_counter()
     response = post_sheet(client, session, "sheet.xlsx", bomb)
     assert time.perf_counter() - start < 2
@@ -61,7 +70,7 @@ def test_participant_uploading_an_xlsx_bomb_as_their_sessions_sheet_is_refused_q
 
 
 def test_participant_uploading_a_million_row_csv_as_their_sessions_sheet_is_refused_quickly(client, people, session):
-    login(client, people["mona"])
+    open_page(client, people["mona"], session, "attendance_sheet")
     start = time.perf_counter()
     response = post_sheet(client, session, "sheet.csv", many_rows_csv(1_000_000))
     assert time.perf_counter() - start < 2
@@ -73,7 +82,7 @@ def test_participant_uploading_a_million_row_csv_as_their_sessions_sheet_is_refu
 
 def test_video_conference_report_of_more_than_2000_participants_is_refused(client, people, session):
     crowd = [[f"Person {n}", "", "", "", f"person{n}@example.org", f"person{n}@example.org", "Attendee"] for n in range(2001)]
-    login(client, people["mona"])
+    open_page(client, people["mona"], session, "attendance_conference")
     start = time.perf_counter()
     response = post_report(client, session, as_csv_utf8(sections(participants=crowd)))
     assert time.perf_counter() - start < 2
@@ -124,7 +133,7 @@ def test_upload_larger_than_any_purpose_allows_is_dropped_as_it_arrives(client, 
     assert response.status_code == 200
     assert "The file is larger than 1,000 bytes; a sign-in sheet holds at most 1,000 bytes. Nothing was recorded." in page
     upload = response.context["form"].files["file"]
-    assert upload.size == 25 + 5 * 20_000 and upload.read() == b""
+    assert isinstance(upload, OversizeUpload) and upload.size == 25 + 5 * 20_000
     assert_nothing_kept()
 
 
