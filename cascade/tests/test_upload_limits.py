@@ -14,10 +14,12 @@ import tracemalloc
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
+from django.core.management import CommandError, call_command
 from django.http.multipartparser import MultiPartParser
 from django.template.loader import render_to_string
 from django.test import override_settings
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
+from django.urls import reverse
 
 from cascade.forms import TableUploadForm
 from cascade.tabular import MAX_COLUMNS, Problem, Purpose, TableError, limits_for, read_table
@@ -237,6 +239,45 @@ def test_upload_handler_passes_on_a_file_within_the_largest_size():
 def test_limits_are_read_from_the_settings_when_used():
     problem = refusal(many_rows_csv(4), Purpose.SIGNIN_SHEET)
     assert problem == Problem(5, "file", "the file has more than 3 rows; a sign-in sheet holds at most 3")
+
+
+@override_settings(CASCADE_ORG_FILE_MAX_ROWS=2)
+def test_import_org_refuses_a_file_of_too_many_rows_with_exit_1(db, tmp_path, capsys):
+    path = tmp_path / "org.csv"
+    path.write_bytes(b"index_number,name,email,entity\nA1,Ana,ana@example.org,HQ\nA2,Ben,ben@example.org,HQ\nA3,Cy,cy@example.org,HQ\n")
+    with pytest.raises(CommandError) as caught:
+        call_command("import_org", str(path))
+    assert caught.value.returncode == 1
+    assert capsys.readouterr().err == "row 4: file: the file has more than 2 rows; an organization file holds at most 2\n"
+
+
+@override_settings(CASCADE_ATTENDANCE_FILE_MAX_BYTES=100)
+def test_import_attendance_refuses_a_file_too_large_before_reading_it(db, tmp_path, capsys):
+    from dialogues.models import Cycle
+
+    Cycle.objects.create(year=2026, topic="Speaking up", opens="2026-09-01", deadline="2026-12-31")
+    path = tmp_path / "attendance.csv"
+    path.write_bytes(b"session_ref,date,leader_index_number\n" + b"P1,2026-10-02,S000003\n" * 10)
+    with pytest.raises(CommandError) as caught:
+        call_command("import_attendance", str(path), cycle=2026)
+    assert caught.value.returncode == 1
+    assert capsys.readouterr().err == "row 1: file: the file is larger than 100 bytes; an attendance file holds at most 100 bytes\n"
+
+
+@override_settings(CASCADE_ORG_FILE_MAX_ROWS=1)
+def test_org_upload_page_refuses_a_file_of_too_many_rows_and_changes_nothing(client, db):
+    from accounts.models import Role, RoleGrant, StagedFile, User
+    from org.models import Person
+
+    eve = User.objects.create_user("eve@example.org", "a-long-test-password")
+    RoleGrant.objects.create(user=eve, role=Role.ETHICS_OFFICE)
+    client.force_login(eve)
+    data = b"index_number,name,email,entity\nA1,Ana,ana@example.org,HQ\nA2,Ben,ben@example.org,HQ\n"
+    response = client.post(reverse("org:upload"), {"file": SimpleUploadedFile("org.csv", data)})
+    page = response.content.decode()
+    assert response.status_code == 200 and "The file cannot be read" in page
+    assert "the file has more than 1 row; an organization file holds at most 1" in page and "Nothing was changed." in page
+    assert not Person.objects.exists() and not StagedFile.objects.exists()
 
 
 def test_preview_renders_at_most_100_warnings():
