@@ -31,6 +31,7 @@ MIB = 2**20
 MAX_COLUMNS = 200  # far more than any of our files has; a wider header is not a table of ours
 MAX_LINE_CHARS = 100_000  # 200 columns of 500 characters
 XLSX_MAX_PARTS = 1000  # a workbook has a dozen parts, a few hundred with many sheets and images
+XLSX_MAX_DIRECTORY = XLSX_MAX_PARTS * 1024  # bytes of the zip's directory of parts: names are short
 # Sheets of text pack about 10 times; no workbook packs a megabyte more than 100 times, a zip
 # bomb packs it 300 times or more. Small parts (a sheet of empty cells) may pack as they like.
 XLSX_MAX_RATIO = 100
@@ -223,12 +224,8 @@ def _check_xlsx_parts(data: bytes, limits: Limits) -> None:
     """Refuse, from the zip's directory alone, a workbook that unpacks to more than the limit
     or packs a part tighter than any workbook does; nothing is decompressed. The declared sizes
     bound what zipfile will ever unpack: it stops at a part's declared size."""
-    # The end record says how many parts there are: read it before zipfile makes an object of each.
-    end = data.rfind(b"PK\x05\x06", max(0, len(data) - 22 - 65535))
-    if end < 0 or end + 22 > len(data):
-        raise TableError(Problem(1, "file", _("the XLSX file is damaged")))
-    (parts,) = struct.unpack_from("<H", data, end + 10)
-    if parts > XLSX_MAX_PARTS:
+    parts, directory = _zip_directory_size(data)
+    if parts > XLSX_MAX_PARTS or directory > XLSX_MAX_DIRECTORY:
         raise TableError(Problem(1, "file", _("the XLSX file has more than %(max)s parts; a workbook has far fewer") % {"max": _count(XLSX_MAX_PARTS)}))
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -238,8 +235,9 @@ def _check_xlsx_parts(data: bytes, limits: Limits) -> None:
     if sum(info.file_size for info in infos) > limits.unpacked:
         raise TableError(Problem(1, "file", limits.unpacks_too_large()))
     for info in infos:
-        if info.file_size > XLSX_RATIO_FROM and info.file_size > XLSX_MAX_RATIO * max(info.compress_size, 1):
-            ratio = info.file_size // max(info.compress_size, 1)
+        packed = max(min(info.compress_size, len(data)), 1)  # the directory may claim more than the file holds
+        if info.file_size > XLSX_RATIO_FROM and info.file_size > XLSX_MAX_RATIO * packed:
+            ratio = info.file_size // packed
             raise TableError(
                 Problem(
                     1,
@@ -248,6 +246,23 @@ def _check_xlsx_parts(data: bytes, limits: Limits) -> None:
                     % {"part": info.filename, "ratio": _count(ratio), "max": _count(XLSX_MAX_RATIO)},
                 )
             )
+
+
+def _zip_directory_size(data: bytes) -> tuple[int, int]:
+    """How many parts the zip's end record (or its ZIP64 record) announces, and how many bytes
+    their directory takes: zipfile makes an object of each part the directory holds, so this is
+    read first. Found as zipfile finds it: the last end signature in the last 64 KiB."""
+    end = data.rfind(b"PK\x05\x06", max(0, len(data) - 22 - 65535))
+    if end < 0 or end + 22 > len(data):
+        raise TableError(Problem(1, "file", _("the XLSX file is damaged")))
+    parts, directory = struct.unpack_from("<HL", data, end + 10)
+    locator = end - 20
+    if locator >= 0 and data[locator : locator + 4] == b"PK\x06\x07":
+        record = locator - 56
+        if record < 0 or data[record : record + 4] != b"PK\x06\x06":
+            raise TableError(Problem(1, "file", _("the XLSX file is damaged")))
+        parts, directory = struct.unpack_from("<QQ", data, record + 32)
+    return parts, directory
 
 
 def _read_xlsx(data: bytes, limits: Limits) -> Table:
@@ -287,8 +302,8 @@ def _cell_text(value) -> str:
 
 def _table_from_rows(rows: Iterable, limits: Limits, text=None) -> Table:
     """The header, then the rows, counted as they come: the row past the limit stops the
-    reading. Blank rows count (a sheet's rows may be numbered up to 1,048,576 with nothing in
-    between); cells beyond the header's columns are not looked at."""
+    reading. Blank rows count (a sheet may number its next row a billion, and openpyxl yields
+    an empty row for each number skipped); cells beyond the header's columns are not looked at."""
     iterator = iter(rows)
     header = next(iterator, None)
     if header is not None and text is not None:

@@ -76,7 +76,6 @@ def preview_then_confirm(
     return render(request, template, context)
 
 
-
 class OversizeUpload(UploadedFile):
     """A file larger than any upload may be: its size, and none of its bytes."""
 
@@ -92,10 +91,12 @@ class BoundedUploadHandler(FileUploadHandler):
     purpose allows; beyond, they are dropped as they arrive and the file is an OversizeUpload,
     which the form refuses naming the limit of its purpose."""
 
-    request_too_large = False
+    def __init__(self, request=None):
+        super().__init__(request)
+        self.cap, self.request_too_large = max_upload_bytes(), False
 
     def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
-        self.request_too_large = content_length > max_upload_bytes()
+        self.request_too_large = content_length > self.cap
 
     def new_file(self, *args, **kwargs):
         super().new_file(*args, **kwargs)
@@ -111,4 +112,4 @@ class BoundedUploadHandler(FileUploadHandler):
         return OversizeUpload(self.file_name, self.received, self.content_type, self.charset)
 
     def _dropping(self) -> bool:
-        return self.request_too_large or self.received > max_upload_bytes()
+        return self.request_too_large or self.received > self.cap

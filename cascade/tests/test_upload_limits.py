@@ -166,6 +166,16 @@ def test_xlsx_of_too_many_parts_is_refused_before_its_directory_is_read():
     assert problem.message == "the XLSX file has more than 1,000 parts; a workbook has far fewer"
 
 
+def test_xlsx_whose_end_record_understates_its_parts_is_refused_by_the_size_of_its_directory():
+    parts = workbook_parts([["participant_index_number"], ["T1"]])
+    parts.update({f"xl/media/{n:04d}{'x' * 1000}.bin": b"" for n in range(1100)})
+    data = bytearray(xlsx_from_parts(parts))
+    end = data.rfind(b"PK\x05\x06")
+    data[end + 8 : end + 12] = (12).to_bytes(2, "little") * 2  # "12 parts", as on a plain workbook
+    problem = refusal(bytes(data), Purpose.ORG_FILE)
+    assert problem.message == "the XLSX file has more than 1,000 parts; a workbook has far fewer"
+
+
 def test_file_larger_than_its_purpose_allows_is_refused_before_reading():
     data = b"participant_index_number\n" + b"T101," * (5 * MIB // 5)
     problem = refusal(data, Purpose.SIGNIN_SHEET)
