@@ -53,6 +53,7 @@ def cases():
         "CSV of a million rows as an organization file": (lambda: many_rows_csv(1_000_000, header="index_number"), Purpose.ORG_FILE),
         "Teams report of 5,000 participants (UTF-16)": (lambda: teams_report(5_000), None),
         "Teams report of 100,000 participants (UTF-16)": (lambda: teams_report(100_000), None),
+        "Report of a million short lines, no participants (4 MB)": (lambda: b"a,b\n" * 1_000_000, None),
     }
 
 

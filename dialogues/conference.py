@@ -55,13 +55,16 @@ def _column(header: list[str], names: tuple[str, ...]) -> int | None:
 def read_conference_report(data: bytes) -> list[ConferenceAttendee]:
     """Everyone listed in the report's participant table, each e-mail once, in file order.
     Raises TableError when the report cannot be read or is larger than a session's report may
-    be (`Purpose.CONFERENCE_REPORT`): its size first, then its participant rows as they are read."""
+    be (`Purpose.CONFERENCE_REPORT`): its size first, then its rows as they are read (the
+    participants' header is looked for in the first rows only)."""
     limits = limits_for(Purpose.CONFERENCE_REPORT)
     if len(data) > limits.bytes:
         raise TableError(Problem(1, "file", limits.too_large()))
     lines = enumerate(line.rstrip("\n") for line in bounded_lines(io.StringIO(decode_text(data), newline=None)))
     header_at = None
     for number, line in lines:
+        if number >= limits.rows:
+            break  # the participants come after a short summary, if at all
         cells = _split(line) if line.strip() else []
         if _column(cells, NAME_COLUMNS) is not None and any(
             _column(cells, names) is not None for names in (EMAIL_COLUMNS, UPN_COLUMNS, ACTION_COLUMNS)

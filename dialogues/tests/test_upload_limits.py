@@ -15,8 +15,10 @@ from django.test import override_settings
 from django.urls import reverse
 
 from accounts.models import StagedFile
+from cascade.tabular import TableError
 from cascade.tests.bombs import MIB, many_rows_csv, xlsx_bomb
 from cascade.uploads import OversizeUpload
+from dialogues.conference import read_conference_report
 from dialogues.models import Attendance, UnmatchedParticipant
 from dialogues.signin import session_appoint_monitor
 
@@ -102,6 +104,15 @@ def test_video_conference_report_of_2000_participants_is_previewed(client, peopl
     page = response.content.decode()
     assert response.status_code == 200 and "Confirm and record" in page and "Pat Participant" in page
     assert StagedFile.objects.count() == 1 and not Attendance.objects.exists()
+
+
+def test_video_conference_report_without_participants_is_refused_quickly_however_long():
+    """The participants' header is looked for in the first 2,000 rows, not in a million."""
+    start = time.perf_counter()
+    with pytest.raises(TableError) as caught:
+        read_conference_report(b"a,b\n" * 1_000_000)
+    assert time.perf_counter() - start < 1
+    assert caught.value.problem.message.startswith("no list of participants found")
 
 
 def test_video_conference_report_larger_than_5_mb_is_refused_before_it_is_read(client, people, session):
