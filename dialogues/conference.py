@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from cascade.tabular import Problem, TableError, decode_text
+from cascade.tabular import Problem, Purpose, TableError, bounded_lines, decode_text, limits_for
 
 NAME_COLUMNS = ("name", "full name", "fullname", "participant name")
 EMAIL_COLUMNS = ("email", "e-mail", "email address")
@@ -53,11 +53,18 @@ def _column(header: list[str], names: tuple[str, ...]) -> int | None:
 
 
 def read_conference_report(data: bytes) -> list[ConferenceAttendee]:
-    """Everyone listed in the report's participant table, each e-mail once, in file order."""
-    text = decode_text(data)
-    lines = io.StringIO(text, newline=None).read().split("\n")
+    """Everyone listed in the report's participant table, each e-mail once, in file order.
+    Raises TableError when the report cannot be read or is larger than a session's report may
+    be (`Purpose.CONFERENCE_REPORT`): its size first, then its rows as they are read (the
+    participants' header is looked for in the first rows only)."""
+    limits = limits_for(Purpose.CONFERENCE_REPORT)
+    if len(data) > limits.bytes:
+        raise TableError(Problem(1, "file", limits.too_large()))
+    lines = enumerate(line.rstrip("\n") for line in bounded_lines(io.StringIO(decode_text(data), newline=None)))
     header_at = None
-    for number, line in enumerate(lines):
+    for number, line in lines:
+        if number >= limits.rows:
+            break  # the participants come after a short summary, if at all
         cells = _split(line) if line.strip() else []
         if _column(cells, NAME_COLUMNS) is not None and any(
             _column(cells, names) is not None for names in (EMAIL_COLUMNS, UPN_COLUMNS, ACTION_COLUMNS)
@@ -72,10 +79,11 @@ def read_conference_report(data: bytes) -> list[ConferenceAttendee]:
     upn_i, role_i = _column(header, UPN_COLUMNS), _column(header, ROLE_COLUMNS)
     attendees: list[ConferenceAttendee] = []
     seen: set[str] = set()
-    for number in range(header_at + 1, len(lines)):
-        line = lines[number]
+    for number, line in lines:
         if not line.strip() or SECTION_TITLE.match(line):
             break  # the participants table ends at a blank line or the next section
+        if number - header_at > limits.rows:
+            raise TableError(Problem(number + 1, "file", limits.too_many_rows()))
         cells = _split(line)
 
         def cell(index, cells=cells):

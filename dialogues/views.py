@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.scope import attendance_import_entity_ids, guest_session_or_404, led_session_or_404, scope_for, session_or_404, visible_sessions
+from cascade.tabular import Purpose
 from cascade.uploads import preview_then_confirm
 from oversight.selectors import current_cycle
 
@@ -243,6 +244,7 @@ def attendance_upload(request: HttpRequest) -> HttpResponse:
     return preview_then_confirm(
         request,
         kind="attendance",
+        purpose=Purpose.ATTENDANCE_FILE,
         template="dialogues/attendance_upload.html",
         run=run,
         form_class=AttendanceUploadForm,

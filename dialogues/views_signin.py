@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.scope import led_session_or_404, monitored_session_or_404, scope_for
 from accounts.services import staged_file_put, staged_file_take
 from cascade.forms import ConfirmForm, TableUploadForm
-from cascade.tabular import Problem, TableError
+from cascade.tabular import Problem, Purpose, TableError, limits_for
 from cascade.uploads import preview_then_confirm
 from org.models import Person
 
@@ -259,7 +259,8 @@ def attendance_conference(request: HttpRequest, pk: int) -> HttpResponse:
     report is not a table of columns, so this view stages the raw file itself."""
     session = monitored_session_or_404(scope_for(request.user), pk)
     context: dict = {"session": session, "problem": recording_problem(session)}
-    form = ConferenceReportForm()
+    limits = limits_for(Purpose.CONFERENCE_REPORT)
+    form = ConferenceReportForm(limits=limits)
     kind = f"conference-{session.pk}"
     try:
         if request.method == "POST" and "staged" in request.POST:
@@ -272,7 +273,7 @@ def attendance_conference(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Attendance recorded: %(summary)s.") % {"summary": report.summary()})
             return redirect("dialogues:attendance_monitor", pk=session.pk)
         if request.method == "POST":
-            form = ConferenceReportForm(request.POST, request.FILES)
+            form = ConferenceReportForm(request.POST, request.FILES, limits=limits)
             if form.is_valid():
                 data = form.cleaned_data["file"]
                 context["report"] = attendance_record_conference(session=session, data=data, actor=request.user, dry_run=True)
@@ -300,6 +301,7 @@ def attendance_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     return preview_then_confirm(
         request,
         kind=f"sheet-{session.pk}",
+        purpose=Purpose.SIGNIN_SHEET,
         template="dialogues/signin/sheet.html",
         run=run,
         done_message=_("Sign-in sheet recorded: %(summary)s."),
