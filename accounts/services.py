@@ -75,12 +75,12 @@ class AccessChange:
 
 def _accounts_of_people(person_ids) -> Q:
     """The accounts of these people: linked to their record, or never linked yet but holding
-    the e-mail of one of them that no active person holds (an account made by hand for
+    the e-mail of one of them that nobody else active holds (an account made by hand for
     someone who has not logged in since)."""
     from org.models import Person
 
     departed_emails = Person.objects.filter(pk__in=person_ids).annotate(lower=Lower("email")).values("lower")
-    still_here = Person.objects.filter(active=True).annotate(lower=Lower("email")).filter(lower=OuterRef("email_lower"))
+    still_here = Person.objects.filter(active=True).exclude(pk__in=person_ids).annotate(lower=Lower("email")).filter(lower=OuterRef("email_lower"))
     unlinked = (
         User.objects.filter(person__isnull=True)
         .alias(email_lower=Lower("email"))
@@ -91,30 +91,39 @@ def _accounts_of_people(person_ids) -> Q:
     return Q(person_id__in=person_ids) | Q(pk__in=unlinked)
 
 
-def access_end_for_people(*, person_ids) -> AccessChange:
+def access_end_for_people(*, person_ids, dry_run: bool = False) -> AccessChange:
     """Close the accounts of these people, end every login session of those accounts and
-    suspend all their role grants. Set-based (a few statements per 5,000 people); it runs in
-    the caller's transaction and writes no audit entry: `org.services.people_deactivate`,
-    its only caller, does. Suspended grants stay suspended if the account is reopened."""
+    suspend all their role grants; with `dry_run`, only count them. Set-based (two statements
+    per 5,000 people); it runs in the caller's transaction and writes no audit entry:
+    `org.services.people_deactivate`, its only caller, does. Suspended grants stay suspended
+    if the account is reopened."""
     person_ids = list(person_ids)
     now = timezone.now()
     accounts = grants = 0
     for start in range(0, len(person_ids), CHUNK):
-        owners = _accounts_of_people(person_ids[start : start + CHUNK])
-        grants += RoleGrant.objects.in_force().filter(user__in=User.objects.filter(owners).values("pk")).update(suspended_at=now)
-        accounts += User.objects.filter(owners, is_active=True).update(is_active=False, session_generation=F("session_generation") + 1)
+        owners = User.objects.filter(_accounts_of_people(person_ids[start : start + CHUNK]))
+        their_grants = RoleGrant.objects.in_force().filter(user__in=owners.values("pk"))
+        open_accounts = owners.filter(is_active=True)
+        if dry_run:
+            grants += their_grants.count()
+            accounts += open_accounts.count()
+        else:
+            grants += their_grants.update(suspended_at=now)
+            accounts += open_accounts.update(is_active=False, session_generation=F("session_generation") + 1)
     return AccessChange(people=len(person_ids), accounts=accounts, grants=grants)
 
 
-def access_restore_for_people(*, person_ids) -> tuple[int, int]:
+def access_restore_for_people(*, person_ids, dry_run: bool = False) -> tuple[int, int]:
     """Reopen the closed accounts linked to these people (who are back in the organization);
     their suspended grants stay suspended until the Ethics Office reinstates them. Returns
-    (accounts reopened, grants still suspended). Runs in the caller's transaction."""
+    (accounts reopened, grants still suspended); with `dry_run`, only counts. Runs in the
+    caller's transaction."""
     person_ids = list(person_ids)
     accounts = suspended = 0
     for start in range(0, len(person_ids), CHUNK):
         chunk = person_ids[start : start + CHUNK]
-        accounts += User.objects.filter(person_id__in=chunk, is_active=False).update(is_active=True)
+        closed = User.objects.filter(person_id__in=chunk, is_active=False)
+        accounts += closed.count() if dry_run else closed.update(is_active=True)
         suspended += RoleGrant.objects.suspended().filter(user__person_id__in=chunk).count()
     return accounts, suspended
 
@@ -131,7 +140,7 @@ def _locked_suspended_grant(actor, grant_id: int) -> RoleGrant:
 
     if not scope_for(actor).ethics_office:
         raise PermissionDenied
-    grant = RoleGrant.objects.suspended().select_for_update().filter(pk=grant_id).select_related("user", "entity").first()
+    grant = RoleGrant.objects.suspended().select_for_update(of=("self",)).filter(pk=grant_id).select_related("user", "entity").first()
     if grant is None:
         raise ValidationError(_("This grant is no longer suspended."))
     return grant

@@ -211,13 +211,10 @@ def org_import(*, table: Table, dry_run: bool = False, actor=None) -> ImportRepo
         if not dry_run:
             Person.objects.bulk_create(creates, batch_size=2000)
             Person.objects.bulk_update(updates, PERSON_FIELDS + ["active"], batch_size=1000)
-        # Accounts follow people, in the dry run too (rolled back below): the preview tells how
-        # many accounts would close and how many role grants would be suspended.
-        if deactivate:
-            closed = people_deactivate(person_ids=deactivate, actor=actor, source="org.import")
-            report.accounts_closed, report.grants_suspended = closed.accounts, closed.grants
-        if reactivate:
-            report.accounts_reopened = people_reactivate(person_ids=reactivate, actor=actor, source="org.import")
+        # Accounts follow people; a dry run counts them for the preview.
+        closed = people_deactivate(person_ids=deactivate, actor=actor, source="org.import", dry_run=dry_run)
+        report.accounts_closed, report.grants_suspended = closed.accounts, closed.grants
+        report.accounts_reopened = people_reactivate(person_ids=reactivate, actor=actor, source="org.import", dry_run=dry_run)
         if not dry_run:
             audit_record(actor=actor, action="org.import", target="organization", detail={"summary": report.summary()})
             report.written = True
@@ -226,13 +223,16 @@ def org_import(*, table: Table, dry_run: bool = False, actor=None) -> ImportRepo
     return report
 
 
-def people_deactivate(*, person_ids, actor, source: str) -> AccessChange:
+def people_deactivate(*, person_ids, actor, source: str, dry_run: bool = False) -> AccessChange:
     """These people left the organization: make them inactive, close their accounts, end their
     login sessions and suspend their role grants, in one transaction with one audit entry that
-    counts each. The import, the admin and (later) provisioning all come through here."""
+    counts each (`source` says who: the import, the admin, later provisioning; all come
+    through here). With `dry_run`, count what would change and write nothing."""
     person_ids = list(person_ids)
     if not person_ids:
         return AccessChange()
+    if dry_run:
+        return access_end_for_people(person_ids=person_ids, dry_run=True)
     with transaction.atomic():
         people = 0
         for start in range(0, len(person_ids), 5000):
@@ -248,23 +248,25 @@ def people_deactivate(*, person_ids, actor, source: str) -> AccessChange:
     return change
 
 
-def people_reactivate(*, person_ids, actor, source: str) -> int:
+def people_reactivate(*, person_ids, actor, source: str, dry_run: bool = False) -> int:
     """These people are back: make them active and reopen their accounts, but not their
     suspended role grants (the Ethics Office reinstates or reassigns those). One transaction,
-    one audit entry; returns the number of accounts reopened."""
+    one audit entry; returns the number of accounts reopened (with `dry_run`, that would be)."""
     person_ids = list(person_ids)
     if not person_ids:
         return 0
+    if dry_run:
+        return access_restore_for_people(person_ids=person_ids, dry_run=True)[0]
     with transaction.atomic():
-        people = 0
+        # The import (bulk_update) and the admin (its form) have already set them active.
         for start in range(0, len(person_ids), 5000):
-            people += Person.objects.filter(pk__in=person_ids[start : start + 5000]).update(active=True)
+            Person.objects.filter(pk__in=person_ids[start : start + 5000], active=False).update(active=True)
         accounts, suspended = access_restore_for_people(person_ids=person_ids)
         audit_record(
             actor=actor,
             action="people.reactivate",
             target="organization",
-            detail={"people": people, "accounts": accounts, "grants_still_suspended": suspended, "source": source},
+            detail={"people": len(person_ids), "accounts": accounts, "grants_still_suspended": suspended, "source": source},
         )
     return accounts
 

@@ -24,9 +24,10 @@ from django.urls import reverse
 from accounts.models import AuditEntry, Role, RoleGrant, User
 from accounts.scope import scope_for
 from accounts.tests.personas import PASSWORD, make_user
+from cascade.tabular import read_table
 from dialogues.models import Cycle
 from org.models import Entity, Person
-from org.services import people_deactivate
+from org.services import org_import, people_deactivate
 from oversight.certification import certification_submit
 from oversight.models import Certification
 
@@ -154,8 +155,12 @@ def test_unlinked_account_of_someone_who_left_is_closed_too(org, formats_dir, tm
     person = Person.objects.get(index_number="S000010")
     account = make_user(person.email.upper(), None, (Role.FOCAL_POINT, "E00"))
     bystander = make_user("someone.else@example.org", None, (Role.FOCAL_POINT, "E01"))
+    path = org_file_without(formats_dir, tmp_path, "S000010")
+    with open(path, "rb") as f:
+        preview = org_import(table=read_table(f.read()), dry_run=True)
+    assert (preview.accounts_closed, preview.grants_suspended) == (1, 1)
 
-    import_org(org_file_without(formats_dir, tmp_path, "S000010"))
+    import_org(path)
 
     account.refresh_from_db()
     bystander.refresh_from_db()
@@ -172,9 +177,6 @@ def test_a_person_made_inactive_by_other_means_holds_no_grant(fiona):
 
 
 def test_dry_run_counts_accounts_and_grants_and_changes_nothing(fiona, nala, formats_dir, tmp_path):
-    from cascade.tabular import read_table
-    from org.services import org_import
-
     path = org_file_without(formats_dir, tmp_path, "S000010")
     with open(path, "rb") as f:
         report = org_import(table=read_table(f.read()), dry_run=True)
