@@ -108,3 +108,17 @@ def test_admin_action_deactivates_the_selected_people_and_their_access(client, a
     assert not User.objects.filter(pk__in=[fiona.pk, ben.pk], is_active=True).exists()
     assert RoleGrant.objects.get(user=fiona).suspended_at is not None
     assert Person.objects.get(index_number="A1").active
+
+
+def test_an_account_closed_in_the_admin_loses_its_sessions_even_once_reopened(client, ada, ben):
+    ben_session = client.__class__()
+    ben_session.force_login(ben)
+    client.force_login(ada)
+    data = {"email": ben.email, "person": ben.person_id, "is_staff": "", "is_superuser": ""}
+    inline = {"grants-TOTAL_FORMS": "0", "grants-INITIAL_FORMS": "0", "grants-MIN_NUM_FORMS": "0", "grants-MAX_NUM_FORMS": "1000"}
+    assert client.post(reverse("admin:accounts_user_change", args=[ben.pk]), {**data, **inline}).status_code == 302  # closed
+    assert client.post(reverse("admin:accounts_user_change", args=[ben.pk]), {**data, **inline, "is_active": "on"}).status_code == 302  # reopened
+    ben.refresh_from_db()
+    assert ben.is_active and ben.session_generation == 1
+    response = ben_session.get(reverse("home"))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
