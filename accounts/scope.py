@@ -6,7 +6,10 @@ Roles (PRODUCT.md):
 - head of entity: derived (the person at the top of an entity: no manager, or a manager in
   another entity) or granted; sees names and sheets of their entity;
 - focal point: granted per entity; sees names and sheets of their entity;
-- Ethics Office: granted; sees aggregates of every entity and never a name.
+- Ethics Office: granted; sees aggregates of every entity and never a name;
+- organization administrator: granted; loads the organization file and sees its people, and
+  no attendance and no feedback.
+Grants give nothing while suspended (their holder left), nor to someone whose record is inactive.
 A user without access to an object gets 404, as if it did not exist.
 
 Names: `nameable_people` is the one definition of whose names a user may see, and
@@ -43,6 +46,7 @@ class Scope:
     focal_entity_ids: frozenset[int]
     head_entity_ids: frozenset[int]
     is_manager: bool
+    org_admin: bool = False
 
     @property
     def named_entity_ids(self) -> frozenset[int]:
@@ -62,10 +66,10 @@ def scope_for(user) -> Scope:
     cached = getattr(user, "_cascade_scope", None)
     if cached is not None:
         return cached
-    grants = list(RoleGrant.objects.filter(user=user).values_list("role", "entity_id")) if user.is_authenticated else []
+    grants = list(RoleGrant.objects.in_force().filter(user=user).values_list("role", "entity_id")) if user.is_authenticated else []
     person = getattr(user, "person", None) if user.is_authenticated else None
     if person is not None and not person.active:
-        person = None  # someone who left keeps their login but loses their roles
+        person, grants = None, []  # someone who left loses every role, granted ones too
     heads = {entity for role, entity in grants if role == Role.HEAD_OF_ENTITY}
     is_manager = False
     if person is not None:
@@ -78,6 +82,7 @@ def scope_for(user) -> Scope:
         focal_entity_ids=frozenset(entity for role, entity in grants if role == Role.FOCAL_POINT),
         head_entity_ids=frozenset(heads),
         is_manager=is_manager,
+        org_admin=any(role == Role.ORG_ADMIN for role, _e in grants),
     )
     if user.is_authenticated:
         user._cascade_scope = scope
@@ -126,7 +131,9 @@ def direct_reports(scope: Scope) -> QuerySet[Person]:
 
 
 def can_import_org(scope: Scope) -> bool:
-    return scope.ethics_office
+    """Only the organization administrator loads the organization file (its preview names
+    people); the Ethics Office does not."""
+    return scope.org_admin
 
 
 def attendance_import_entity_ids(scope: Scope) -> frozenset[int]:

@@ -124,7 +124,7 @@ def feedback_scenarios(session: Session) -> QuerySet[Scenario]:
 
 def ethics_office_staff() -> QuerySet[User]:
     """Users who may be assigned a question."""
-    return User.objects.filter(grants__role=Role.ETHICS_OFFICE, is_active=True).distinct().order_by("email")
+    return User.objects.filter(grants__role=Role.ETHICS_OFFICE, grants__suspended_at__isnull=True, is_active=True).distinct().order_by("email")
 
 
 def question_queue(cycle: Cycle, *, status: str = "", entity: Entity | None = None) -> QuerySet[Question]:

@@ -14,7 +14,8 @@ from .services import org_import
 @login_required
 @require_http_methods(["GET", "POST"])
 def upload(request: HttpRequest) -> HttpResponse:
-    """Ethics Office: upload the organization file, see what it would change, then confirm."""
+    """The organization administrator: upload the organization file, see what it would change
+    (people by name, accounts closed, role grants suspended), then confirm."""
     if not can_import_org(scope_for(request.user)):
         raise Http404
 
