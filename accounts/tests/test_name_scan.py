@@ -7,7 +7,7 @@ What a person may see by name (PRODUCT.md, issue 10), computed here on its own, 
   and the sign-in page name the leader);
 - their direct reports and the whole chain below them;
 - the invitees, attendees and monitor of the sessions they lead, and the invitees, attendees and
-  leader of the sessions they monitor (`Session.monitor`);
+  leader of the sessions they monitor (`Session.monitor`): not the rest of the leader's team;
 - as focal point or head of entity (granted, or derived: no manager, or a manager in another
   entity), everyone of that entity;
 - the Ethics Office: nobody (aggregates only).
@@ -19,23 +19,26 @@ parameter that the table below (`PARAMETERS`) cannot fill, so that future pages 
 `test_no_page_shows_a_name_out_of_scope[role]` logs in as each role (Ethics Office, head of
 entity, focal point, a manager who has not led yet, a leader with an attendance monitor, that
 monitor, a participant), GETs every pattern with every candidate value (sessions in and out of
-scope, the entity's own code and foreign ones, both cycles, the kit's rows, the role's own
-assessment tokens, ...), plus the query strings that change what a page shows (`?manager=`,
-`?part=`, a sign-in ticket) and, for every page that answered 200, the same request asked by
-htmx (`HX-Request: true`). Each body is read as the person would read it: HTML unescaped, CSV
-and calendar text, XLSX cells (openpyxl), PDF text (pdftotext); response headers too. Every
-person's full name and e-mail address outside the role's allowed set is a leak; all leaks of
-the role are reported together (URL and first names). So that the scan cannot pass on 404s,
-each role must get a floor of 200 responses, and the roles that see names must see some of
+scope, held, started today, scheduled, last cycle's; the entity's own code and foreign ones;
+both cycles; the kit's rows; the role's own assessment tokens...), plus the query strings that
+change what a page shows (`?manager=`, `?part=`, a sign-in ticket, which a code read in the room
+gives and which lets the page name that session's leader) and, for the routes that serve htmx
+fragments or whose answer varies with it, the same request with `HX-Request: true`. Each body is
+read as the person would read it: HTML unescaped, CSV and calendar text, XLSX cells (openpyxl),
+PDF text (pdftotext); response headers too. Every person's full name (whole words,
+case-sensitive) and e-mail address outside the role's allowed set is a leak, active or not; all
+leaks of the role are reported together (URL and first names). So that the scan cannot pass on
+404s, each role must get a floor of 200 responses, and the roles that see names must see some of
 the names they are allowed to see.
 
 The POST surfaces that render people from what the user typed or uploaded are attacked with
-someone out of scope and with someone who does not exist: the schedule form's "Also invite"
-(index number or e-mail; leader and participant), its split page, a session's paper sign-in
-sheet and Teams report previews (leader and monitor), and the focal point's attendance import
-preview. No name out of scope may appear, and the answer for the existing person must be the
-same as for the one who does not exist (the typed value aside): otherwise the form tells who
-exists.
+someone out of scope and with someone who does not exist: "Also invite" on the schedule form,
+its split page and the edit form (index number or e-mail; a leader and a participant), the
+appointment of an attendance monitor, a session's paper sign-in sheet and Teams report previews
+(leader and monitor), and the focal point's attendance import preview. No name out of scope may
+appear, on the answer or the page it redirects to (a name the user typed in the file is theirs
+already), and the answers for the existing person must be the same as for the one who does not
+exist, the typed value aside: otherwise the form tells who exists.
 
 The demo is loaded once for the module, at a fixed date, inside a transaction rolled back at
 the end; each test runs in a savepoint of it.
@@ -263,7 +266,12 @@ def _build_world() -> World:
         .select_related("leader")
         .order_by("leader__index_number", "ref")
     )
-    own_held = next(s for s in held if s.attendances.exclude(person_id__in=managers | personas_people).exists())
+    # Someone of the leader's team missed it: the monitor may see who came, not the whole team.
+    def absent(session):
+        return Person.objects.filter(manager_id=session.leader.index_number, active=True).exclude(attendances__session=session)
+
+    usable = [s for s in held if s.attendances.exclude(person_id__in=managers | personas_people).exists()]
+    own_held = next((s for s in usable if absent(s).exists()), usable[0])
     leader = own_held.leader
     monitor = own_held.attendances.exclude(person_id__in=managers | personas_people).order_by("person__index_number").first().person
     session_appoint_monitor(session=own_held, actor=None, monitor=monitor)
@@ -273,7 +281,10 @@ def _build_world() -> World:
 
     # Scheduled sessions: the leader's, started half an hour ago (so that it can be signed in to
     # and recorded), a session of the participant's manager next week, and one in another entity.
-    own_today = _schedule(leader, cycle, list(Person.objects.filter(manager_id=leader.index_number, active=True)), NOW + datetime.timedelta(days=7))
+    # The leader invites their team but one who also missed the held session.
+    team = list(Person.objects.filter(manager_id=leader.index_number, active=True).order_by("index_number"))
+    left_out = absent(own_held).order_by("index_number").first() or team[-1]
+    own_today = _schedule(leader, cycle, [p for p in team if p != left_out], NOW + datetime.timedelta(days=7))
     Session.objects.filter(pk=own_today.pk).update(starts_at=NOW - datetime.timedelta(minutes=30), date=NOW.date())
     own_today.refresh_from_db()
     session_appoint_monitor(session=own_today, actor=None, monitor=monitor)
@@ -310,11 +321,11 @@ def _build_world() -> World:
     # (user, at least so many pages answering 200, at least so many names of others seen)
     raw = {
         "ethics_office": (eo, 40, 0),
-        "head": (head, 40, 25),
-        "focal_point": (focal, 35, 25),
-        "leader": (ready, 15, 8),
-        "leader_with_monitor": (leader_user, 40, 6),
-        "monitor": (monitor_user, 20, 5),
+        "head": (head, 40, 20),
+        "focal_point": (focal, 35, 20),
+        "leader": (ready, 15, 6),
+        "leader_with_monitor": (leader_user, 40, 4),
+        "monitor": (monitor_user, 20, 3),
         "participant": (participant, 15, 1),
     }
     personas = {}
