@@ -276,8 +276,7 @@ def nameable_people(scope: Scope, *, among: list[int] | None = None) -> QuerySet
     - as focal point or head: every person of their entities, and whoever holds a role in them
       or signed their certification (`_signatories`);
     - the sessions they may see by name (`visible_sessions` with the monitored ones): their
-      leader, monitor, invitees and attendees, and the leader's direct reports (whom the
-      ticking page lists);
+      leader, monitor, invitees and attendees (a monitor sees no more of the leader's team);
     - the leaders of the sessions they were invited to or attended.
 
     The Ethics Office as such names nobody, and neither does an account without a person.
@@ -293,13 +292,11 @@ def nameable_people(scope: Scope, *, among: list[int] | None = None) -> QuerySet
     if scope.person is not None or scope.named_entity_ids:
         sessions = visible_sessions(scope, monitored=True)
         ids = sessions.values("pk")
-        managers = Person.objects.filter(pk__in=among).values("manager_id") if among is not None else None
         parts += [
             Q(pk__in=only(Invitation.objects.filter(session__in=ids), "person_id").values("person_id")),
             Q(pk__in=only(Attendance.objects.filter(session__in=ids), "person_id").values("person_id")),
             Q(pk__in=only(sessions, "leader_id").values("leader_id")),
             Q(pk__in=only(sessions.filter(monitor__isnull=False), "monitor_id").values("monitor_id")),
-            Q(manager_id__in=(sessions if managers is None else sessions.filter(leader__index_number__in=managers)).values("leader__index_number")),
         ]
     if scope.person is not None:
         me = scope.person
@@ -315,9 +312,9 @@ def nameable_people(scope: Scope, *, among: list[int] | None = None) -> QuerySet
 
 def recordable_people(scope: Scope, session: Session, *, among: list[int] | None = None) -> QuerySet[Person]:
     """Whose attendance this user may record for `session`, and so whom an upload for it may
-    match: for its leader or monitor, the session's invitees and attendees and the leader's
-    direct reports; for its leader also everyone below them; for a focal point or head of the
-    session's entity also that entity's people. Never the leader; nobody for anyone else.
+    match: for its leader or monitor, the session's invitees and attendees; for its leader also
+    everyone below them; for a focal point or head of the session's entity also that entity's
+    people. Never the leader; nobody for anyone else.
     With `among` (person ids), the same rule asked of those people only."""
     leads = scope.person is not None and session.leader_id == scope.person.pk
     monitors = scope.person is not None and session.monitor_id is not None and session.monitor_id == scope.person.pk
@@ -327,7 +324,6 @@ def recordable_people(scope: Scope, session: Session, *, among: list[int] | None
     parts = [
         Q(pk__in=Invitation.objects.filter(session=session).values("person_id")),
         Q(pk__in=Attendance.objects.filter(session=session).values("person_id")),
-        Q(manager_id=session.leader.index_number),
     ]
     if leads:
         parts.append(_below(session.leader.index_number, among))

@@ -318,13 +318,15 @@ def monitor_candidates(session: Session) -> QuerySet[Person]:
     )
 
 
-def attendance_candidates(session: Session) -> QuerySet[Person]:
-    """The names on the ticking page: invitees, the leader's active direct reports, and anyone
-    already recorded as attending; never the leader."""
+def attendance_candidates(session: Session, *, with_reports: bool = True) -> QuerySet[Person]:
+    """The names on the ticking page: invitees, anyone already recorded as attending and, for
+    the leader (`with_reports`), their active direct reports; never the leader. A monitor sees
+    only the session's own people, not the rest of the leader's team."""
     invited = Invitation.objects.filter(session=session).values("person_id")
     attended = Attendance.objects.filter(session=session).values("person_id")
+    reports = Q(manager_id=session.leader.index_number, active=True) if with_reports else Q(pk__in=[])
     return (
-        Person.objects.filter(Q(pk__in=invited) | Q(pk__in=attended) | Q(manager_id=session.leader.index_number, active=True))
+        Person.objects.filter(Q(pk__in=invited) | Q(pk__in=attended) | reports)
         .exclude(pk=session.leader_id)
         .select_related("unit")
         .order_by("name", "index_number")
@@ -342,7 +344,8 @@ def attendance_set_by_monitor(
         raise SigninError(problem)
     if session.leader_id in present:
         raise SigninError(_("The leader is not counted as their own participant."))
-    allowed = set(attendance_candidates(session).values_list("pk", flat=True))
+    leads = getattr(actor, "person_id", None) == session.leader_id
+    allowed = set(attendance_candidates(session, with_reports=leads).values_list("pk", flat=True))
     if not (present | absent) <= allowed:
         raise SigninError(_("Only invitees and the leader’s direct reports can be ticked."))
     absent = absent - present

@@ -216,8 +216,8 @@ def attendance_monitor(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Attendance saved: %(added)d added, %(removed)d removed.") % {"added": added, "removed": removed})
         return redirect("dialogues:attendance_monitor", pk=session.pk)
     methods = dict(Attendance.objects.filter(session=session).values_list("person_id", "method"))
-    people = [(person, methods.get(person.pk)) for person in attendance_candidates(session)]
     is_leader = session.leader_id == scope.person.pk
+    people = [(person, methods.get(person.pk)) for person in attendance_candidates(session, with_reports=is_leader)]
     context = {
         "session": session,
         "people": people,

@@ -103,7 +103,7 @@ def test_focal_point_removed_by_import_loses_access(client, fiona, formats_dir, 
     assert not client.login(username="fiona@example.org", password=PASSWORD)
     # Even her account object, as a stale request would hold it, has no focal point role left.
     with pytest.raises(PermissionDenied):
-        certification_submit(actor=fresh(fiona), entity=Entity.objects.get(code="E00"), cycle=Cycle.objects.get(year=2026))
+        certification_submit(actor=fresh(fiona), entity=Entity.objects.get(code="E00"), cycle=Cycle.objects.get(year=2026), confirmed=True)
     fiona.refresh_from_db()
     assert fiona.is_active is False
     grant = RoleGrant.objects.get(user=fiona)

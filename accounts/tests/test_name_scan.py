@@ -430,6 +430,9 @@ def all_routes() -> tuple[list[Route], list[str]]:
 
 SESSION_ROUTES = (
     "dialogues:session_detail",
+    "dialogues:session_guests",
+    "dialogues:remind_invitees",
+    "dialogues:room",
     "dialogues:session_edit",
     "dialogues:session_cancel",
     "dialogues:facilitate",
@@ -475,6 +478,8 @@ PARAMETERS: dict[tuple[str, str], Values] = {
     ("oversight:annual_report_export", "year"): lambda w, p: w.years[:1],
     ("dialogues:capture_delete", "capture_pk"): lambda w, p: w.captures[:1] or [999999],
     ("feedback:question_detail", "pk"): lambda w, p: w.questions,
+    # The Ethics Office's actions on a suspended grant: the demo suspends none.
+    ("suspended_grant_action", "pk"): lambda w, p: [999999],
     ("*", "year"): lambda w, p: w.years,
     ("*", "code"): lambda w, p: [ENTITY, FOREIGN, HEAD_OFFICE],
     ("*", "fmt"): lambda w, p: ["csv", "xlsx", "pdf"],
@@ -568,8 +573,11 @@ def scan(client: Client, persona: Persona, w: World, route: Route, result: ScanR
             check(client.get(path, headers={"HX-Request": "true"}), persona, w, f"GET {path} (htmx)", result, extra)
 
 
-def check(response, persona: Persona, w: World, label: str, result: ScanResult, extra: frozenset[int] = frozenset()) -> None:
-    found = w.finder.people_in(response_text(response))
+def check(response, persona: Persona, w: World, label: str, result: ScanResult, extra: frozenset[int] = frozenset(), typed: str = "") -> None:
+    text = response_text(response)
+    if typed:  # what the user typed, shown back to them, tells them nothing new
+        text = text.replace(typed, "«typed»")
+    found = w.finder.people_in(text)
     allowed = persona.allowed | extra
     leaked = sorted(w.finder.name_of[pk] for pk in found - allowed)
     if leaked:
@@ -725,7 +733,7 @@ def attack(client: Client, persona: Persona, w: World, path: str, data_for: Call
     result = ScanResult()
     answers = post_and_follow(client, path, data_for(existing))
     for number, answer in enumerate(answers):
-        check(answer, persona, w, f"POST {path} ({label})" if number == 0 else f"GET {answers[0]['Location']} after POST {path} ({label})", result, typed_people)
+        check(answer, persona, w, f"POST {path} ({label})" if number == 0 else f"GET {answers[0]['Location']} after POST {path} ({label})", result, typed_people, existing)
     others = post_and_follow(client, path, data_for(unknown))
     problems = [describe(persona, result)] if result.leaks else []
     a, b = "\n".join(comparable(r, existing) for r in answers), "\n".join(comparable(r, unknown) for r in others)
