@@ -19,7 +19,9 @@ This module only reads; matching people and writing attendance is in `signin.py`
 participants' header is looked for in the first rows only).
 """
 
+import codecs
 import csv
+import functools
 import io
 import re
 import unicodedata
@@ -34,11 +36,11 @@ from cascade.tabular import Limits, Problem, Purpose, TableError, bounded_lines,
 
 from .teams_languages import (
     CODE_PAGES,
-    COLUMNS,
     GUEST_MARKERS,
     NUMBERED_TITLE,
     ORGANIZER_ROLES,
     SECTION_TITLES,
+    column_kind,
     expected_columns,
     fold,
     unaccented,
@@ -60,6 +62,8 @@ LEGACY_ENCODINGS = {
     "cp949": "Windows-949",
 }
 SNIFF_BYTES = 256 * 1024  # what charset-normalizer looks at: the header and many names
+LEGACY_HEADER_ROWS = 100
+PLAUSIBILITY_CHARS = 32 * 1024  # the summary, the header and a few hundred names
 FOUND_LINE_CHARS = 200
 
 
@@ -144,19 +148,21 @@ def _utf16_without_bom(data: bytes) -> str | None:
 
 
 _LETTER_RUNS = re.compile(r"[^\W\d_]+")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _EAST_ASIAN = ("CJK", "HIRAGANA", "KATAKANA", "HANGUL", "HALFWIDTH", "FULLWIDTH")
 
 
+@functools.lru_cache(maxsize=4096)
 def _script(letter: str) -> str:
     word = unicodedata.name(letter, "?").split(" ")[0]
     return "CJK" if word in _EAST_ASIAN else word
 
 
 def _implausibility(text: str) -> int:
-    """How many words read wrongly decoded: letters of two scripts in one word ("Ценa"), a
-    capital after a small letter ("ЦнЭ"), mostly accented Latin letters ("Ïåòðîâ"), a symbol
-    glued to a letter ("£ukasz")."""
-    sample = text[:SNIFF_BYTES]
+    """How many words of the file's start read as wrongly decoded: letters of two scripts in
+    one word ("Ценa"), a capital after a small letter ("ЦнЭ"), mostly accented Latin letters
+    ("Ïåòðîâ"), a symbol glued to a letter ("£ukasz")."""
+    sample = text[:PLAUSIBILITY_CHARS]
     score = 0
     for run in _LETTER_RUNS.findall(sample):
         if run.isascii():
@@ -167,27 +173,29 @@ def _implausibility(text: str) -> int:
             score += 1
         if len(run) >= 3 and _script(run[0]) == "LATIN" and sum(not c.isascii() for c in run) * 2 > len(run):
             score += 1
-    for index, c in enumerate(sample):
-        if not c.isascii() and unicodedata.category(c).startswith("S"):
+    for match in _NON_ASCII.finditer(sample):
+        index = match.start()
+        if unicodedata.category(match.group()).startswith("S"):
             around = sample[max(index - 1, 0) : index] + sample[index + 1 : index + 2]
             score += any(n.isalpha() for n in around)
     return score
 
 
 def _legacy_candidates(data: bytes) -> list[_Decoded]:
-    """The Windows code pages the bytes decode in, likeliest first: the fewest words that read
+    """The Windows code pages the start of the bytes decodes in (each with that start's text),
+    likeliest first: the fewest words that read
     as wrongly decoded, then the text charset-normalizer finds most like a language (to within
     0.05: a few names say little), then the code page most used (Windows-1252 first). Code
     pages that give the same text are one candidate, named by the most used of them."""
     from charset_normalizer import from_bytes
 
-    texts: dict[str, str] = {}  # text → the first code page (in LEGACY_ENCODINGS' order) giving it
+    sample = data[:SNIFF_BYTES]
+    texts: dict[str, str] = {}  # the sample's text → the first code page (in LEGACY_ENCODINGS' order) giving it
     for name in LEGACY_ENCODINGS:
         try:
-            texts.setdefault(data.decode(name), name)
+            texts.setdefault(codecs.getincrementaldecoder(name)().decode(sample, final=len(sample) == len(data)), name)
         except UnicodeDecodeError:
             continue
-    sample = data[:SNIFF_BYTES]
     heads = {sample.decode(name, errors="replace"): name for name in texts.values()}
     coherence: dict[str, float] = {}
     for match in from_bytes(sample, cp_isolation=list(LEGACY_ENCODINGS)):
@@ -203,8 +211,8 @@ def _legacy_candidates(data: bytes) -> list[_Decoded]:
 
 
 def _decodings(data: bytes) -> list[_Decoded]:
-    """How the bytes may be read as text: one way for Unicode, the code pages that fit for a
-    spreadsheet's legacy "CSV"."""
+    """How the bytes may be read as text: one way for Unicode (the whole text), or the code
+    pages that fit a spreadsheet's legacy "CSV" (the start of the text in each)."""
     if data[:3] == b"\xef\xbb\xbf":
         encoding, text = "utf-8", _strict(data, "utf-8-sig")
     elif data[:2] in (b"\xff\xfe", b"\xfe\xff"):
@@ -215,10 +223,7 @@ def _decodings(data: bytes) -> list[_Decoded]:
         try:
             encoding, text = "utf-8", data.decode("utf-8")
         except UnicodeDecodeError:
-            candidates = [d for d in _legacy_candidates(data) if _looks_like_text(d.text)]
-            if not candidates:
-                raise TableError(Problem(1, "file", _not_text())) from None
-            return candidates
+            return [d for d in _legacy_candidates(data) if _looks_like_text(d.text)]
     if text is None or not _looks_like_text(text):
         raise TableError(Problem(1, "file", _not_text()))
     return [_Decoded(text, encoding)]
@@ -281,7 +286,7 @@ def _header_columns(cells: list[str]) -> tuple[dict[str, int], str | None] | Non
     columns: dict[str, int] = {}
     votes: Counter[str] = Counter()
     for position, cell in enumerate(cells):
-        known = COLUMNS.get(fold(cell))
+        known = column_kind(cell)
         if known is None:
             continue
         kind, languages = known
@@ -317,14 +322,14 @@ def _sheet_rows(rows: Iterable[list[str]]) -> Iterator[tuple[int, object]]:
     return enumerate(rows, start=1)
 
 
-def _find_header(rows: _Rows, limits: Limits) -> tuple[_Header | None, tuple[int, str] | None]:
-    """The participants' header among the first rows, and the rows are left just after it; or
-    None and the row that looks most like a header (the first of the most cells), for the
-    message."""
+def _find_header(rows: _Rows, limits: Limits, max_rows: int | None = None) -> tuple[_Header | None, tuple[int, str] | None]:
+    """The participants' header among the first rows (the limit's number of rows, or
+    `max_rows`), and the rows are left just after it; or None and the row that looks most like
+    a header (the first of the most cells), for the message."""
     found: tuple[int, str] | None = None
     widest = 0
     for number, item in rows.source:
-        if number > limits.rows:
+        if number > (max_rows or limits.rows):
             break  # the participants come after a short summary, if at all
         if isinstance(item, list):
             candidates = [(None, rows.cells(item))]
@@ -412,32 +417,58 @@ def _read(rows: _Rows, limits: Limits, encoding: str) -> ConferenceReport:
     return ConferenceReport(_attendees(rows, header, limits), header.layout, header.language, encoding)
 
 
-def _read_legacy(candidates: list[_Decoded], limits: Limits) -> ConferenceReport:
-    """A file in a Windows code page: read in the code pages it decodes in; the one its
-    header's language uses wins (a French header: Windows-1252), else charset-normalizer's
-    likeliest in which a header is found. A warning names it."""
-    headers: list[tuple[_Decoded, _Header]] = []
-    first_found = None
-    for decoded in candidates:
-        header, found = _find_header(_Rows(_text_rows(decoded.text)), limits)
-        if header is None:
-            first_found = first_found or found
+def _read_legacy(data: bytes, candidates: list[_Decoded], limits: Limits) -> ConferenceReport:
+    """A file in a Windows code page: the header is looked for in the code pages it decodes in,
+    likeliest first; the one the header's language uses wins (a French header: Windows-1252),
+    else the likeliest in which a header is found. A warning names it. Past the likeliest, the
+    header is looked for in the first LEGACY_HEADER_ROWS rows only: a report's comes after a
+    short summary, and a file without one is not read ten times over. The code page chosen
+    must decode the whole file, else the next is chosen."""
+    while candidates:
+        decoded = _choose_code_page(candidates, limits)
+        try:
+            text = data.decode(decoded.encoding)
+        except UnicodeDecodeError:
+            candidates = [c for c in candidates if c is not decoded]
             continue
-        headers.append((decoded, header))
-    if not headers:
-        raise _no_participants(first_found)
-    chosen = next(((d, h) for d, h in headers if h.language not in (None, "en") and CODE_PAGES.get(h.language) == d.encoding), headers[0])
-    decoded = chosen[0]
-    report = _read(_Rows(_text_rows(decoded.text)), limits, decoded.encoding)
-    report.warnings.append(
-        Problem(
-            1,
-            "file",
-            _("the file is neither UTF-8 nor UTF-16 text; it was read as %(encoding)s: check that the names look right")
-            % {"encoding": LEGACY_ENCODINGS[decoded.encoding]},
+        report = _read(_Rows(_text_rows(text)), limits, decoded.encoding)
+        report.warnings.append(
+            Problem(
+                1,
+                "file",
+                _("the file is neither UTF-8 nor UTF-16 text; it was read as %(encoding)s: check that the names look right")
+                % {"encoding": LEGACY_ENCODINGS[decoded.encoding]},
+            )
         )
-    )
-    return report
+        return report
+    raise TableError(Problem(1, "file", _not_text()))
+
+
+def _choose_code_page(candidates: list[_Decoded], limits: Limits) -> _Decoded:
+    """Of the code pages the file's start decodes in (likeliest first), the one to read it in;
+    raises the refusal of a file without a participants' header when none shows one."""
+    encodings = {c.encoding for c in candidates}
+    first: _Decoded | None = None  # the likeliest in which a header is found
+    chosen: _Decoded | None = None
+    wanted = None  # the code page of the header's language
+    found_first = None
+    for position, decoded in enumerate(candidates):
+        header, found = _find_header(_Rows(_text_rows(decoded.text)), limits, max_rows=None if position == 0 else LEGACY_HEADER_ROWS)
+        found_first = found_first or found
+        if header is None:
+            continue
+        if first is None:
+            first = decoded
+            wanted = CODE_PAGES.get(header.language) if header.language not in (None, "en") else None
+            if wanted is None or wanted not in encodings or decoded.encoding == wanted:
+                chosen = decoded
+                break
+        elif decoded.encoding == wanted:
+            chosen = decoded
+            break
+    if first is None:
+        raise _no_participants(found_first)
+    return chosen or first
 
 
 def read_conference_report(data: bytes) -> ConferenceReport:
@@ -456,5 +487,5 @@ def read_conference_report(data: bytes) -> ConferenceReport:
     decodings = _decodings(data)
     if len(decodings) == 1 and decodings[0].encoding in ("utf-8", "utf-16"):
         return _read(_Rows(_text_rows(decodings[0].text)), limits, decodings[0].encoding)
-    return _read_legacy(decodings, limits)
+    return _read_legacy(data, decodings, limits)
 

@@ -15,6 +15,7 @@ left), `timestamp`, `join`, `leave`, `duration`, `session_id`, `user_agent`.
 Kept apart from `conference.py` so that the words can be checked and extended on their own.
 """
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -26,6 +27,8 @@ PLAIN_LETTERS = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ı":
 
 def unaccented(text: str) -> str:
     """The text in lower case (case folded) without accents or other marks."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().translate(PLAIN_LETTERS)
 
@@ -35,6 +38,12 @@ def fold(text: str) -> str:
     accents and other combining marks dropped, case folded, and everything but letters and
     digits (spaces, hyphens, dots, brackets, apostrophes, a byte order mark) removed."""
     return "".join(c for c in unaccented(text) if c.isalnum())
+
+
+@functools.lru_cache(maxsize=4096)
+def column_kind(cell: str) -> tuple[str, frozenset[str]] | None:
+    """(kind of column, the languages that name it so) for a header cell, or None."""
+    return COLUMNS.get(fold(cell)) if len(cell) <= MAX_COLUMN_NAME else None
 
 
 @dataclass(frozen=True)
@@ -365,6 +374,7 @@ LANGUAGES: tuple[Language, ...] = (
 )
 
 BY_CODE = {language.code: language for language in LANGUAGES}
+MAX_COLUMN_NAME = 60  # longer than any column name of any language
 
 # The code page a spreadsheet of that language's country saves "CSV" in (Excel's ANSI code page).
 CODE_PAGES = {
