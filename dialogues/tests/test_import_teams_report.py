@@ -139,3 +139,15 @@ def test_missing_arguments_exit_2_from_the_command_line():
     env = {**os.environ, "DATABASE_URL": "sqlite:///var/never-created.sqlite3"}
     done = subprocess.run([sys.executable, "manage.py", "import_teams_report", "teams.csv"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and "--session" in done.stderr
+
+
+def test_a_leader_without_a_login_is_matched_within_their_own_team(tmp_path, people):
+    """The command runs as if the leader uploaded: a leader who never logged in still records
+    their own reports, and nobody else's."""
+    leo = person("T400", "Leo Loginless", manager="T001", entity=people["lena"].entity, login=False)
+    person("T401", "Lia Loginless", manager="T400", entity=people["lena"].entity, login=False)
+    make_session(leo, ref="L1")
+    data = b"Full Name,User Action,Timestamp\r\nLeo Loginless,Joined,1\r\nLia Loginless,Joined,1\r\nPat Participant,Joined,1\r\n"
+    result = run(write(tmp_path, "old.csv", data), "--session", "L1")
+    assert result["matched"] == ["T401"] and result["guests"] == 1
+    assert "row 2: name: Leo Loginless leads the session and is not counted as a participant" in result["warnings"]

@@ -352,3 +352,23 @@ def test_name_key_ignores_what_the_issue_lists():
     assert name_key("Ayşe Yıldız") == name_key("AYŞE YILDIZ")
     assert name_key("山田 太郎") == name_key("山田太郎")
     assert name_key("Sam Same (DGC)") != name_key("Sam Same") == name_key("Sam Same (DGC)", without_brackets=True)
+
+
+def test_the_candidates_of_a_name_are_only_people_the_uploader_may_record(client, people, session, twins):
+    outsider = person("T190", "Sam Same", manager="T200", entity=people["lena"].entity, login=False)  # in otto's team
+    report = plan(people, session, SAM)
+    assert [p.index_number for p in report.ambiguous[0].candidates] == ["T150", "T151"]
+    login(client, people["lena"])
+    page = client.post(reverse("dialogues:attendance_conference", args=[session.pk]), {"file": SimpleUploadedFile("r.csv", SAM)}).content.decode()
+    assert "Sam Same — T150" in page and "T190" not in page and f'value="{outsider.pk}"' not in page
+
+
+def test_an_xlsx_report_in_spanish_is_previewed_and_recorded(client, people, session):
+    login(client, people["lena"])
+    url = reverse("dialogues:attendance_conference", args=[session.pk])
+    response = client.post(url, {"file": SimpleUploadedFile("asistencia.xlsx", build("old", "es", "xlsx"))})
+    page = response.content.decode()
+    assert response.status_code == 200 and "Confirm and record" in page and "José Peña" in page and "(matched by name)" in page
+    assert client.post(url, {"staged": response.context["staged"]}).status_code == 302
+    assert sorted(Attendance.objects.values_list("person__index_number", flat=True)) == ["T101", NATIVE_NUMBERS["es"]]
+    assert list(UnmatchedParticipant.objects.values_list("name", flat=True)) == ["Nadia Nomad (Invitado)"]
