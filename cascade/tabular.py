@@ -288,6 +288,33 @@ def _read_xlsx(data: bytes, limits: Limits) -> Table:
         workbook.close()
 
 
+def xlsx_rows(data: bytes, limits: Limits) -> Iterator[list[str]]:
+    """The first sheet's rows as text, one list of cells per row as they come (empty rows
+    included, no header taken), for a file that is not one table under a header (a
+    video-conference report opens with a summary). Checked as `read_table` checks a workbook,
+    before anything is unpacked; the caller counts the rows and stops reading when it wants."""
+    import openpyxl
+
+    if len(data) > limits.bytes:
+        raise TableError(Problem(1, "file", limits.too_large()))
+    _check_xlsx_parts(data, limits)
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds on a bad workbook
+        raise TableError(Problem(1, "file", _("the XLSX file cannot be read"))) from exc
+    try:
+        sheet = workbook.worksheets[0]
+        sheet.reset_dimensions()
+        for row in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1):
+            yield [_cell_text(value) for value in row]
+    except TableError:
+        raise
+    except Exception as exc:  # a damaged part shows only once it is read
+        raise TableError(Problem(1, "file", _("the XLSX file cannot be read"))) from exc
+    finally:
+        workbook.close()
+
+
 def _cell_text(value) -> str:
     if value is None:
         return ""
