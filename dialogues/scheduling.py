@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import mailers
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.services import audit_record
@@ -58,7 +59,7 @@ def _check_plan(*, leader: Person, cycle: Cycle, plan: SessionPlan, now: datetim
     except (ZoneInfoNotFoundError, ValueError):
         raise ValidationError({"time_zone": _("Unknown time zone.")}) from None
     if not cycle.contains(local_day):
-        errors["date"] = _("The session must take place between %(opens)s and %(deadline)s.") % {"opens": cycle.opens, "deadline": cycle.deadline}
+        errors["date"] = _("The session must take place between %(opens)s and %(deadline)s.") % {"opens": date_format(cycle.opens), "deadline": date_format(cycle.deadline)}
     if plan.starts_at < now:
         errors["date"] = _("The session must start in the future.")
     invitees = list(Person.objects.filter(pk__in=plan.invitee_ids, active=True).exclude(pk=leader.pk))
@@ -102,7 +103,7 @@ def session_schedule(*, leader: Person, cycle: Cycle, plan: SessionPlan, actor, 
             languages=",".join(plan.languages),
         )
         Invitation.objects.bulk_create([Invitation(session=session, person=p) for p in invitees])
-        audit_record(actor=actor, action="session.schedule", target=f"session {session.pk}", detail={"invitees": len(invitees), "starts_at": plan.starts_at.isoformat()})
+        audit_record(actor=actor, action="session.schedule", target=f"session {session.pk}", detail={"invitees": len(invitees), "starts_at": plan.starts_at.isoformat(), "time_zone": plan.time_zone})
         transaction.on_commit(lambda: _send(invitation_messages(session, invitees, kind="invitation", base_url=base_url)))
     return session
 
@@ -128,7 +129,7 @@ def session_update(*, session: Session, plan: SessionPlan, actor, base_url: str 
         session.location, session.languages = plan.location, ",".join(plan.languages)
         session.sequence += 1
         session.save()
-        audit_record(actor=actor, action="session.update", target=f"session {session.pk}", detail={"added": len(wanted - current), "removed": len(removed), "sequence": session.sequence})
+        audit_record(actor=actor, action="session.update", target=f"session {session.pk}", detail={"added": len(wanted - current), "removed": len(removed), "sequence": session.sequence, "starts_at": plan.starts_at.isoformat(), "time_zone": plan.time_zone})
         kept = [p for p in invitees if p.pk in current] if event_changed else []
         added = [p for p in invitees if p.pk not in current]
 
