@@ -13,7 +13,7 @@ from accounts.services import AccessChange, access_end_for_people, access_restor
 from cascade.tabular import Problem, Table, check_columns
 
 from .models import Category, Entity, Language, LocationType, Person, Unit
-from .zones import zone_problem
+from .zones import duty_station_zones, zone_problem
 
 REQUIRED = ["index_number", "name", "email", "entity"]
 KNOWN = REQUIRED + ["manager_index_number", "entity_name", "unit", "category", "location_type", "duty_station", "language", "time_zone"]
@@ -107,6 +107,7 @@ def validate_org_table(table: Table) -> tuple[list[OrgRow], list[Problem], list[
     by_index: dict[str, int] = {}
     by_email: dict[str, int] = {}
     entity_names: dict[str, tuple[str, int]] = {}
+    stations = duty_station_zones() if "time_zone" in table.header else {}  # to suggest a zone for a bad one
     for number, cells in table.rows:
         get = cells.get
         row = OrgRow(
@@ -167,7 +168,7 @@ def validate_org_table(table: Table) -> tuple[list[OrgRow], list[Problem], list[
             problem = _choice_problem(number, column, getattr(row, column), choices)
             if problem:
                 errors.append(problem)
-        if row.time_zone and (problem := zone_problem(row.time_zone)):
+        if row.time_zone and (problem := zone_problem(row.time_zone, stations=stations)):
             errors.append(Problem(number, "time_zone", problem))
     managers = {row.index_number: row.manager for row in rows if row.index_number}
     for row in rows:

@@ -113,21 +113,34 @@ def canonical_zones() -> tuple[str, ...]:
     return tuple(sorted(names))
 
 
-def zone_problem(name: str) -> str | None:
-    """Why `name` is not a time zone, with the nearest canonical names; None when it is one."""
+def _nearest_zone(name: str, stations: dict[str, str]) -> str | None:
+    """The zone a mistyped name most likely meant: the same name in other letter case, the zone
+    of a duty station of that name ("Europe/Geneva" → Europe/Zurich), else a close spelling."""
+    folded = name.casefold()
+    for zone in canonical_zones():
+        if zone.casefold() == folded:
+            return zone
+    city = _station_key(name.rsplit("/", 1)[-1].replace("_", " "))
+    if city in stations:
+        return stations[city]
+    close = difflib.get_close_matches(name, canonical_zones(), n=1, cutoff=0.8)
+    return close[0] if close else None
+
+
+def zone_problem(name: str, *, stations: dict[str, str] | None = None) -> str | None:
+    """Why `name` is not a time zone, with the zone it most likely meant; None when it is one.
+    `stations` (duty_station_zones()) lets a duty station's name point at its zone."""
     if is_zone(name):
         return None
-    close = difflib.get_close_matches(name, canonical_zones(), n=2, cutoff=0.6)
-    if not close:
-        close = [zone for zone in canonical_zones() if zone.lower() == name.lower()]
-    if close:
-        return _("“%(value)s” is not an IANA time zone name; did you mean %(names)s?") % {"value": name, "names": ", ".join(close)}
+    nearest = _nearest_zone(name, stations or {})
+    if nearest:
+        return _("“%(value)s” is not an IANA time zone name; did you mean %(zone)s?") % {"value": name, "zone": nearest}
     return _("“%(value)s” is not an IANA time zone name such as Africa/Nairobi or Europe/Zurich") % {"value": name}
 
 
 def validate_time_zone(value: str) -> None:
     """A model field's validator (admin forms): an IANA zone name."""
-    problem = zone_problem(value) if value else None
+    problem = zone_problem(value, stations=duty_station_zones()) if value and not is_zone(value) else None
     if problem:
         raise ValidationError(problem, code="time_zone")
 
