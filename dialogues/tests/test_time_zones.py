@@ -260,3 +260,14 @@ def test_audit_log_states_the_zone_of_its_times(client, team, django_capture_on_
     assert "Nov. 20, 2026, noon Nairobi time" in page
     entry = AuditEntry.objects.get(action="session.schedule")
     assert entry.detail == {"invitees": 3, "starts_at": "2026-12-10T10:00:00+03:00", "time_zone": "Africa/Nairobi"}
+
+
+def test_split_page_says_which_zone_its_times_are_in(client, team):
+    login(client, team["user"])
+    data = {"date": "2026-12-10", "start_time": "10:00", "time_zone": "Africa/Nairobi", "duration_minutes": 90, "mode": "in_person", "invitees": [team["noah"].pk], "split": "1"}
+    response = client.post(reverse("dialogues:schedule"), data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Split into sessions" in page
+    assert "The times below are Nairobi time." in page
+    assert 'name="time_1"' in page
