@@ -62,12 +62,15 @@ def session_calendar(session: Session, invitees: list[Person], *, method: str) -
     return calendar.to_ical()
 
 
-def invitation_messages(session: Session, invitees: list[Person], *, kind: str, base_url: str = "") -> list[EmailMultiAlternatives]:
+def invitation_messages(
+    session: Session, invitees: list[Person], *, kind: str, base_url: str = "", stations: dict[str, str] | None = None
+) -> list[EmailMultiAlternatives]:
     """One message per invitee, in their language. `kind`: invitation, update, cancellation or
-    reminder; a cancellation carries METHOD:CANCEL, the others METHOD:REQUEST."""
+    reminder; a cancellation carries METHOD:CANCEL, the others METHOD:REQUEST. `stations`
+    (org.zones.duty_station_zones()) saves its query when the caller sends many batches."""
     method = "CANCEL" if kind == "cancellation" or session.status == SessionStatus.CANCELLED else "REQUEST"
     messages = []
-    own_zones = person_time_zones(invitees)
+    own_zones = person_time_zones(invitees, stations=stations)
     for person in invitees:
         # Dates written by the templates are the session's days, wherever the server runs.
         with translation.override(language_of(person)), timezone.override(zone_info(session.time_zone)):

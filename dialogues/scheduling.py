@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts.services import audit_record
 from org.models import Person
+from org.zones import duty_station_zones
 
 from .invitations import invitation_messages
 from .models import Cycle, Invitation, Scenario, ScenarioVote, Session, SessionStatus
@@ -223,13 +224,14 @@ def send_due_reminders(*, now: datetime.datetime | None = None, base_url: str = 
             session__starts_at__gte=now + REMINDER_WINDOW[0],
             session__starts_at__lte=now + REMINDER_WINDOW[1],
         )
-        .select_related("session__cycle", "session__leader", "person")
+        .select_related("session__cycle", "session__leader", "person__entity")
         .order_by("session_id")
     )
+    stations = duty_station_zones()  # each invitee's own zone, without a query per reminder
     sent = 0
     for invitation in due.iterator(chunk_size=500):
         if Invitation.objects.filter(pk=invitation.pk, reminded_at__isnull=True).update(reminded_at=now) != 1:
             continue  # another run took it
-        _send(invitation_messages(invitation.session, [invitation.person], kind="reminder", base_url=base_url))
+        _send(invitation_messages(invitation.session, [invitation.person], kind="reminder", base_url=base_url, stations=stations))
         sent += 1
     return sent

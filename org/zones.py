@@ -242,13 +242,15 @@ def entity_time_zones(entity_id: int) -> dict[str, list[str]]:
     return {zone: sorted(names) for zone, names in sorted(zones.items())}
 
 
-def person_time_zones(people) -> dict[int, str]:
+def person_time_zones(people, *, stations: dict[str, str] | None = None) -> dict[int, str]:
     """`person_time_zone` for many people, by primary key, in two queries whatever their number:
-    the duty-station table and the zones of the entities still needed."""
-    from .models import Entity
+    the duty-station table (none when `stations` is given) and the zones of the entities still
+    needed (none when the people were loaded with their entity)."""
+    from .models import Entity, Person
 
     people = list(people)
-    stations = duty_station_zones() if any(not p.time_zone and p.duty_station for p in people) else {}
+    if stations is None:
+        stations = duty_station_zones() if any(not p.time_zone and p.duty_station for p in people) else {}
     zones, pending = {}, []
     for person in people:
         zone = person.time_zone or stations.get(_station_key(person.duty_station))
@@ -256,7 +258,10 @@ def person_time_zones(people) -> dict[int, str]:
             zones[person.pk] = zone
         else:
             pending.append(person)
-    entity_zones = dict(Entity.objects.filter(pk__in={p.entity_id for p in pending}).values_list("pk", "time_zone")) if pending else {}
+    entity_zones = {p.entity_id: p.entity.time_zone for p in pending if Person.entity.is_cached(p)}
+    missing = {p.entity_id for p in pending} - entity_zones.keys()
+    if missing:
+        entity_zones.update(Entity.objects.filter(pk__in=missing).values_list("pk", "time_zone"))
     for person in pending:
         zones[person.pk] = entity_zones.get(person.entity_id) or "UTC"
     return zones

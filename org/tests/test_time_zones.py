@@ -10,7 +10,7 @@ from django.utils import translation
 
 from org.models import DutyStation, Entity, Person
 from org.tests.test_import_org import HEADER, assert_rejected, base_rows, changed_rows, loaded, person, run_ok, summary, write  # noqa: F401 (loaded is a fixture)
-from org.zones import canonical_zones, entity_time_zones, person_time_zone, person_time_zones, zone_city, zone_label
+from org.zones import canonical_zones, duty_station_zones, entity_time_zones, person_time_zone, person_time_zones, zone_city, zone_label
 
 WITH_ZONE = HEADER + ["time_zone"]
 
@@ -110,6 +110,9 @@ def test_person_time_zones_takes_three_queries_for_any_number_of_people(db, djan
     with django_assert_num_queries(3):  # the people, the duty stations, the entities still needed
         zones = person_time_zones(Person.objects.all())
     assert len(zones) == 300 and set(zones.values()) == {"Africa/Nairobi", "UTC"}
+    people, stations = list(Person.objects.select_related("entity")), duty_station_zones()
+    with django_assert_num_queries(0):  # a batch sender passes the table; the entities came with the people
+        assert person_time_zones(people, stations=stations) == zones
 
 
 def test_entity_time_zones_lists_the_zones_of_its_duty_stations(db):
