@@ -271,3 +271,14 @@ def test_split_page_says_which_zone_its_times_are_in(client, team):
     assert "Split into sessions" in page
     assert "The times below are Nairobi time." in page
     assert 'name="time_1"' in page
+
+
+def test_a_leaders_reminder_to_invitees_states_both_zones(client, team, smtp_inbox, django_capture_on_commit_callbacks):
+    session = schedule(team, django_capture_on_commit_callbacks)
+    smtp_inbox.messages.clear()
+    login(client, team["user"])
+    response = client.post(reverse("dialogues:remind_invitees", args=[session.pk]), follow=True)
+    assert "3 reminders sent." in response.content.decode()
+    messages = by_recipient(smtp_inbox)
+    assert "It starts at 10 a.m. Nairobi time (2 a.m. your time, New York)." in " ".join(body(messages["noah@example.org"]).split())
+    assert "It starts at 10 a.m. Nairobi time." in " ".join(body(messages["kamau@example.org"]).split())
