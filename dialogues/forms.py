@@ -34,6 +34,11 @@ def resolved_or_error(scope: Scope, entries: list[str], *, purpose: Purpose, ses
     return result.found
 
 
+# Native date and time inputs read and write ISO 8601 whatever the language: the locale's format
+# ("10/12/2026" in French) would leave a prefilled field empty.
+ISO_DATE, ISO_TIME = "%Y-%m-%d", "%H:%M"
+
+
 class AttendanceUploadForm(TableUploadForm):
     cycle = forms.ModelChoiceField(queryset=Cycle.objects.all(), label=_("Cycle"), empty_label=None, to_field_name="year")
 
@@ -62,8 +67,8 @@ class ScheduleForm(forms.Form):
     """When, where and with whom; `starts_at` and `people` are derived in clean(). "Also
     invite" finds people only among those the leader may name (accounts.scope)."""
 
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    start_time = forms.TimeField(label=_("Start time"), widget=forms.TimeInput(attrs={"type": "time"}))
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE))
+    start_time = forms.TimeField(label=_("Start time"), widget=forms.TimeInput(attrs={"type": "time"}, format=ISO_TIME))
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
     duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=30, max_value=240, initial=90)
     mode = forms.ChoiceField(label=_("Mode"), choices=Mode.choices, initial=Mode.IN_PERSON)
@@ -173,8 +178,8 @@ class SplitForm(forms.Form):
         gap = datetime.timedelta(minutes=duration + 30)
         for number in range(1, self.group_count + 1):
             start = first_start + gap * (number - 1)
-            self.fields[f"date_{number}"] = forms.DateField(label=_("Date"), initial=start.date(), widget=forms.DateInput(attrs={"type": "date"}))
-            self.fields[f"time_{number}"] = forms.TimeField(label=_("Start time"), initial=start.time(), widget=forms.TimeInput(attrs={"type": "time"}))
+            self.fields[f"date_{number}"] = forms.DateField(label=_("Date"), initial=start.date(), widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE))
+            self.fields[f"time_{number}"] = forms.TimeField(label=_("Start time"), initial=start.time(), widget=forms.TimeInput(attrs={"type": "time"}, format=ISO_TIME))
         choices = [(n, _("Session %(number)d") % {"number": n}) for n in range(1, self.group_count + 1)]
         for number, group in enumerate(groups, start=1):
             for person in group:

@@ -282,3 +282,15 @@ def test_a_leaders_reminder_to_invitees_states_both_zones(client, team, smtp_inb
     messages = by_recipient(smtp_inbox)
     assert "It starts at 10 a.m. Nairobi time (2 a.m. your time, New York)." in " ".join(body(messages["noah@example.org"]).split())
     assert "It starts at 10 a.m. Nairobi time." in " ".join(body(messages["kamau@example.org"]).split())
+
+
+@pytest.mark.parametrize("language", ["fr", "ru", "zh-hans", "es", "ar", "en"])
+def test_date_and_time_fields_are_prefilled_in_iso_in_every_language(client, team, django_capture_on_commit_callbacks, language):
+    session = schedule(team, django_capture_on_commit_callbacks)
+    login(client, team["user"], language)
+    response = client.get(reverse("dialogues:session_edit", args=[session.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert '<input type="date" name="date" value="2026-12-10"' in page  # the locale's 10/12/2026 would leave it empty
+    assert '<input type="time" name="start_time" value="10:00"' in page
+    assert '<option value="Africa/Nairobi" selected>' in page
