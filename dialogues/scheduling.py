@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts.services import audit_record
 from org.models import Person
-from org.zones import duty_station_zones
+from org.zones import duty_station_zones, zone_label
 
 from .invitations import invitation_messages
 from .models import Cycle, Invitation, Scenario, ScenarioVote, Session, SessionStatus
@@ -53,6 +53,17 @@ def propose_split(people: list, size: int = MAX_PER_SESSION) -> list[list]:
     return result
 
 
+def _skipped_by_the_clocks(plan: SessionPlan) -> bool:
+    """Whether the start was typed as a wall-clock time that the zone skips (02:30 when clocks go
+    from 02:00 to 03:00): Python would quietly move it, and the invitation would state a time
+    nobody chose."""
+    zone = ZoneInfo(plan.time_zone)
+    if getattr(plan.starts_at.tzinfo, "key", None) != plan.time_zone:
+        return False  # an instant given in another zone is unambiguous
+    wall = plan.starts_at.replace(tzinfo=None)
+    return plan.starts_at.astimezone(datetime.UTC).astimezone(zone).replace(tzinfo=None) != wall
+
+
 def _check_plan(*, leader: Person, cycle: Cycle, plan: SessionPlan, now: datetime.datetime) -> list[Person]:
     errors = {}
     try:
@@ -63,6 +74,11 @@ def _check_plan(*, leader: Person, cycle: Cycle, plan: SessionPlan, now: datetim
         errors["date"] = _("The session must take place between %(opens)s and %(deadline)s.") % {"opens": date_format(cycle.opens), "deadline": date_format(cycle.deadline)}
     if plan.starts_at < now:
         errors["date"] = _("The session must start in the future.")
+    if _skipped_by_the_clocks(plan):
+        errors["start_time"] = _("The clocks go forward that night: %(time)s does not exist in %(zone)s. Choose another time.") % {
+            "time": plan.starts_at.strftime("%H:%M"),
+            "zone": zone_label(plan.time_zone),
+        }
     invitees = list(Person.objects.filter(pk__in=plan.invitee_ids, active=True).exclude(pk=leader.pk))
     if len(invitees) != len(set(plan.invitee_ids) - {leader.pk}):
         errors["invitees"] = _("Some invitees are not active people of the organization.")

@@ -294,3 +294,17 @@ def test_date_and_time_fields_are_prefilled_in_iso_in_every_language(client, tea
     assert '<input type="date" name="date" value="2026-12-10"' in page  # the locale's 10/12/2026 would leave it empty
     assert '<input type="time" name="start_time" value="10:00"' in page
     assert '<option value="Africa/Nairobi" selected>' in page
+
+
+def test_a_start_the_clocks_skip_is_refused(client, team, frozen):
+    # Sydney's clocks go from 02:00 to 03:00 on Sunday 4 October 2026: 02:30 never happens there.
+    frozen.move_to(datetime.datetime(2026, 9, 20, 9, 0, tzinfo=datetime.UTC))
+    login(client, team["user"])
+    data = {"date": "2026-10-04", "start_time": "02:30", "time_zone": "Australia/Sydney", "duration_minutes": 90, "mode": "video", "invitees": [team["noah"].pk]}
+    response = client.post(reverse("dialogues:schedule"), data)
+    assert response.status_code == 200
+    assert "The clocks go forward that night: 02:30 does not exist in Sydney time. Choose another time." in response.content.decode()
+    assert not Session.objects.exists()
+    response = client.post(reverse("dialogues:schedule"), data | {"start_time": "03:30"})
+    assert response.status_code == 302
+    assert Session.objects.get().starts_at == datetime.datetime(2026, 10, 4, 3, 30, tzinfo=ZoneInfo("Australia/Sydney"))
