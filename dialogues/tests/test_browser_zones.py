@@ -15,7 +15,7 @@ from icalendar import Calendar
 from accounts.models import User
 from conftest import browser_login
 from dialogues.models import Cycle, Session
-from org.models import Entity, Person
+from org.models import DutyStation, Entity, Person
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 PASSWORD = "a-long-test-password"
@@ -27,6 +27,9 @@ def test_session_in_nairobi_reads_the_same_in_emails_calendars_and_facilitator_m
     settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = True
     settings.CSRF_COOKIE_AGE = None
     with time_machine.travel(TODAY, tick=True):
+        # Seeded by a migration, but an earlier transactional test may have flushed the table.
+        for name, zone in [("Nairobi", "Africa/Nairobi"), ("Geneva", "Europe/Zurich")]:
+            DutyStation.objects.get_or_create(name=name, defaults={"time_zone": zone})
         entity = Entity.objects.create(code="OPS", name="Operations")
         amina = Person.objects.create(index_number="A1", name="Amina Leader", email="amina@example.org", entity=entity, duty_station="Nairobi")
         Person.objects.create(index_number="N1", name="Noah Newyork", email="noah@example.org", entity=entity, manager=amina, time_zone="America/New_York")

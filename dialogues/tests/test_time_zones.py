@@ -23,7 +23,7 @@ from accounts.tests.personas import PASSWORD, make_user
 from dialogues.models import Cycle, Session
 from dialogues.scheduling import SessionPlan, send_due_reminders, session_cancel, session_schedule, session_update
 from feedback.models import Question
-from org.models import Entity, Person, django_language
+from org.models import DutyStation, Entity, Person, django_language
 from org.zones import zone_label
 
 NAIROBI = ZoneInfo("Africa/Nairobi")
@@ -45,6 +45,8 @@ def frozen():
 def team(db, frozen):
     """Amina leads in Nairobi; Noah works in New York (his own zone in the organization file),
     Greta in Geneva (her duty station "Genève" gives her zone), Kamau in Nairobi."""
+    for name, zone in [("Nairobi", "Africa/Nairobi"), ("Genève", "Europe/Zurich")]:  # seeded by a migration; kept if flushed
+        DutyStation.objects.get_or_create(name=name, defaults={"time_zone": zone})
     entity = Entity.objects.create(code="OPS", name="Operations")
     amina = Person.objects.create(index_number="A1", name="Amina Leader", email="amina@example.org", entity=entity, duty_station="Nairobi", language="en")
     noah = Person.objects.create(index_number="N1", name="Noah Newyork", email="noah@example.org", entity=entity, manager=amina, time_zone="America/New_York", language="en")
