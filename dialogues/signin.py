@@ -36,6 +36,7 @@ from accounts.scope import Purpose, Scope, recordable_people, refusal_message, r
 from accounts.services import audit_record
 from cascade.tabular import Problem, Table, check_columns
 from org.models import Person
+from org.zones import format_when
 
 from .conference import name_key, read_conference_report
 from .models import Attendance, AttendanceMethod, Invitation, Session, SessionStatus, UnmatchedParticipant
@@ -132,8 +133,7 @@ def recording_problem(session: Session, now: datetime.datetime | None = None) ->
         return _("This session was cancelled; attendance cannot be recorded.")
     zone = session_zone(session)
     if session.starts_at is not None and now < session.starts_at:
-        start = formats.date_format(session.starts_at.astimezone(zone), "DATETIME_FORMAT")
-        return _("Attendance can be recorded once the session has started (%(start)s, %(zone)s).") % {"start": start, "zone": session.time_zone}
+        return _("Attendance can be recorded once the session has started (%(start)s).") % {"start": format_when(session.starts_at, session.time_zone)}
     if session.starts_at is None and now.astimezone(zone).date() < session.date:
         return _("Attendance can be recorded from the day of the session (%(date)s).") % {"date": formats.date_format(session.date, "DATE_FORMAT")}
     return None

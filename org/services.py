@@ -13,14 +13,15 @@ from accounts.services import AccessChange, access_end_for_people, access_restor
 from cascade.tabular import Problem, Table, check_columns
 
 from .models import Category, Entity, Language, LocationType, Person, Unit
+from .zones import duty_station_zones, zone_problem
 
 REQUIRED = ["index_number", "name", "email", "entity"]
-KNOWN = REQUIRED + ["manager_index_number", "entity_name", "unit", "category", "location_type", "duty_station", "language"]
+KNOWN = REQUIRED + ["manager_index_number", "entity_name", "unit", "category", "location_type", "duty_station", "language", "time_zone"]
 INDEX_RE = re.compile(r"[A-Za-z0-9-]{1,20}\Z")
 ENTITY_RE = re.compile(r"[A-Za-z0-9_-]{1,20}\Z")
 UNIT_SEPARATOR = " > "
 # What a person row holds, in the order compared with the database to tell "updated".
-PERSON_FIELDS = ["name", "email", "manager_id", "entity_id", "unit_id", "category", "location_type", "duty_station", "language"]
+PERSON_FIELDS = ["name", "email", "manager_id", "entity_id", "unit_id", "category", "location_type", "duty_station", "language", "time_zone"]
 SAMPLE_SIZE = 200
 # The columns' room in the database: a longer value is a problem of the file, not a crash.
 MAX_LENGTHS = {
@@ -46,6 +47,7 @@ class OrgRow:
     location_type: str
     duty_station: str
     language: str
+    time_zone: str = ""
 
 
 @dataclass
@@ -105,6 +107,7 @@ def validate_org_table(table: Table) -> tuple[list[OrgRow], list[Problem], list[
     by_index: dict[str, int] = {}
     by_email: dict[str, int] = {}
     entity_names: dict[str, tuple[str, int]] = {}
+    stations = duty_station_zones() if "time_zone" in table.header else {}  # to suggest a zone for a bad one
     for number, cells in table.rows:
         get = cells.get
         row = OrgRow(
@@ -120,6 +123,7 @@ def validate_org_table(table: Table) -> tuple[list[OrgRow], list[Problem], list[
             location_type=get("location_type", ""),
             duty_station=get("duty_station", ""),
             language=get("language", ""),
+            time_zone=get("time_zone", ""),
         )
         rows.append(row)
         if not row.index_number:
@@ -164,6 +168,8 @@ def validate_org_table(table: Table) -> tuple[list[OrgRow], list[Problem], list[
             problem = _choice_problem(number, column, getattr(row, column), choices)
             if problem:
                 errors.append(problem)
+        if row.time_zone and (problem := zone_problem(row.time_zone, stations=stations)):
+            errors.append(Problem(number, "time_zone", problem))
     managers = {row.index_number: row.manager for row in rows if row.index_number}
     for row in rows:
         if row.manager and row.manager not in by_index:
@@ -327,6 +333,7 @@ def _diff_people(rows, entity_ids, unit_ids, report: ImportReport):
             row.location_type,
             row.duty_station,
             row.language,
+            row.time_zone,
         )
         current = existing.get(row.index_number)
         if current is None:
