@@ -194,6 +194,11 @@ CASCADE_ORG_FILE_MAX_UNPACKED_BYTES = int(env("CASCADE_ORG_FILE_MAX_UNPACKED_BYT
 CASCADE_ATTENDANCE_FILE_MAX_ROWS = int(env("CASCADE_ATTENDANCE_FILE_MAX_ROWS", "50000"))
 CASCADE_ATTENDANCE_FILE_MAX_BYTES = int(env("CASCADE_ATTENDANCE_FILE_MAX_BYTES", str(20 * 1024 * 1024)))
 CASCADE_ATTENDANCE_FILE_MAX_UNPACKED_BYTES = int(env("CASCADE_ATTENDANCE_FILE_MAX_UNPACKED_BYTES", str(60 * 1024 * 1024)))
+# The organization import's mass-change guard: an import that would make more than this share
+# of active people leave, or change more than this share of their e-mail addresses, needs an
+# explicit confirmation (the page's box, import_org --allow-mass-change).
+CASCADE_IMPORT_MAX_DEACTIVATE_PERCENT = float(env("CASCADE_IMPORT_MAX_DEACTIVATE_PERCENT", "5"))
+CASCADE_IMPORT_MAX_EMAIL_CHANGE_PERCENT = float(env("CASCADE_IMPORT_MAX_EMAIL_CHANGE_PERCENT", "20"))
 # Form fields other than files stay under 5 MB; files above 5 MB go to a temporary file, and
 # past the largest size above their bytes are dropped as they arrive (the form then refuses them).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
