@@ -2,34 +2,76 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 
 from dialogues.models import Session
 from org.models import django_language
 from oversight.selectors import cascade_states, current_cycle, direct_reports_reached, rollup, state_counts
 
-from .forms import PreferencesForm
+from . import throttle
+from .forms import PasswordResetForm, PreferencesForm
+from .middleware import session_start
 from .scope import scope_for, visible_entities
-from .services import user_link_person, user_set_mute_reminders
+from .services import user_link_person, user_password_changed, user_set_mute_reminders
+
+
+def refused(view, message: str, **initial) -> HttpResponse:
+    """A throttled form's answer, 429: the form again, not validated (a locked login checks no
+    password), with `message`."""
+    form = view.get_form_class()(**({"request": view.request} if isinstance(view, LoginView) else {}), initial=initial)
+    return view.render_to_response(view.get_context_data(form=form, refusal=message), status=429)
+
+
+def login_throttles(request: HttpRequest, email: str) -> list[tuple[throttle.Limit, str]]:
+    """What a failed password counts against: the account typed (known or not), the client's
+    address, the browser."""
+    return [
+        (throttle.limit("login_account"), email.strip().lower()),
+        (throttle.limit("login_address"), throttle.client_address(request)),
+        (throttle.limit("login_browser"), throttle.browser_key(request)),
+    ]
 
 
 class LoginView(auth_views.LoginView):
+    """Log in by e-mail and password; failures are throttled (accounts/throttle.py). While a
+    key is locked the password is not even checked, and the answer is the same whether the
+    account exists or not."""
+
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        rule = throttle.locked(login_throttles(request, request.POST.get("username", "")))
+        if rule is not None:
+            message = _("Too many failed attempts to log in. Try again in %(minutes)d minutes, or reset your password.") % {"minutes": rule.minutes}
+            return refused(self, message, username=request.POST.get("username", ""))
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        throttle.hit(login_throttles(self.request, self.request.POST.get("username", "")))
+        return super().form_invalid(form)
 
     def form_valid(self, form):
         """Log in, and speak the person's language from the organization file: it goes into
-        the language cookie, which LocaleMiddleware reads and the language switcher changes."""
-        user_link_person(form.get_user())
+        the language cookie, which LocaleMiddleware reads and the language switcher changes.
+        The account's failures are forgotten (not the address's: logging in to one's own
+        account must not buy an attacker more guesses at others)."""
+        user = form.get_user()
+        throttle.clear(login_throttles(self.request, user.email)[:1])
+        user_link_person(user)
         response = super().form_valid(form)
-        person = form.get_user().person
+        session_start(self.request)
+        person = user.person
         if person is not None and person.language:
             response.set_cookie(
                 settings.LANGUAGE_COOKIE_NAME,
                 django_language(person.language),
                 max_age=settings.LANGUAGE_COOKIE_AGE,
                 samesite="Lax",
+                secure=settings.LANGUAGE_COOKIE_SECURE,
             )
         return response
 
@@ -76,3 +118,76 @@ def preferences(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your preferences are saved."))
         return redirect("preferences")
     return render(request, "accounts/preferences.html", {"form": form})
+
+
+# -- passwords: Django's own views, in the site's pages ----------------------------------------
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Change one's password with the old one; the other sessions of the account end."""
+
+    template_name = "accounts/password_change_form.html"
+
+    def form_valid(self, form):
+        with transaction.atomic():
+            response = super().form_valid(form)
+            user_password_changed(user=form.user, how="change")
+        return response
+
+
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    template_name = "accounts/password_change_done.html"
+
+
+def reset_throttles(request: HttpRequest, email: str) -> tuple[tuple[throttle.Limit, str], tuple[throttle.Limit, str]]:
+    return (throttle.limit("reset_address"), throttle.client_address(request)), (throttle.limit("reset_email"), email.strip().lower())
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Ask for a reset link by e-mail. Every request counts against the client's address (past
+    the limit: 429, which says nothing of any account) and against the e-mail typed (past the
+    limit, no e-mail is sent, and the answer is the usual one: whether an account exists, and
+    whether its mailbox was flooded, stays unsaid)."""
+
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    form_class = PasswordResetForm
+    success_url = reverse_lazy("password_reset_done")
+
+    def post(self, request, *args, **kwargs):
+        by_address, _by_email = reset_throttles(request, "")
+        if throttle.locked([by_address]):
+            return refused(self, _("Too many password reset requests from your network. Try again later."), email=request.POST.get("email", ""))
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        by_address, by_email = reset_throttles(self.request, form.cleaned_data["email"])
+        throttle.hit([by_address])
+        if throttle.locked([by_email]):
+            return redirect(self.get_success_url())
+        throttle.hit([by_email])
+        return super().form_valid(form)
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """The link from the e-mail: choose a new password. The account's login lock-out, if any,
+    ends with it."""
+
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("password_reset_complete")
+
+    def form_valid(self, form):
+        with transaction.atomic():
+            response = super().form_valid(form)
+            user_password_changed(user=form.user, how="reset")
+        throttle.clear(login_throttles(self.request, form.user.email)[:1])
+        return response
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"

@@ -72,12 +72,14 @@ def test_activity_keeps_the_session_until_its_absolute_lifetime(client, alice):
         assert not still_in(client)
 
 
-def test_a_new_login_starts_a_new_lifetime(client, alice):
+def test_logging_in_again_starts_a_new_lifetime(client, alice):
     with time_machine.travel(START, tick=False) as clock:
         log_in(client)
         for _ in range(36):
             clock.shift(datetime.timedelta(minutes=20))
-            still_in(client)
+            assert still_in(client)
+        clock.shift(datetime.timedelta(minutes=20))
+        assert not still_in(client)
         log_in(client)
         clock.shift(datetime.timedelta(minutes=20))
         assert still_in(client)

@@ -20,6 +20,7 @@ PRODUCTION = {
     "SECRET_KEY": "k" * 20 + "-production-only-" + "0123456789abcdefghijklmnopqrstuvwxyz",
     "ALLOWED_HOSTS": "cascade.example.org",
     "DATABASE_URL": "sqlite:///var/check-deploy.sqlite3",
+    "EMAIL_URL": "smtp://cascade:secret@mail.example.org:587?tls=1",
 }
 
 
