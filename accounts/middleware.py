@@ -47,9 +47,10 @@ def screen_poll(view):
     return wrapper
 
 
-def session_start(request: HttpRequest) -> None:
-    """A new login: its lifetime starts now. LoginView calls it; sessions made otherwise
-    (force_login in tests) start at their first request."""
+def session_start(sender=None, *, request: HttpRequest, **kwargs) -> None:
+    """A new login: its lifetime starts now. Receives `user_logged_in` (accounts/apps.py), so
+    that every way of logging in starts it; a session older than this code starts at its first
+    request."""
     now = int(time.time())
     request.session.update({STARTED: now, SEEN: now, ACTIVE: now})
 

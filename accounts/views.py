@@ -14,7 +14,6 @@ from oversight.selectors import cascade_states, current_cycle, direct_reports_re
 
 from . import throttle
 from .forms import PasswordResetForm, PreferencesForm
-from .middleware import session_start
 from .scope import scope_for, visible_entities
 from .services import user_link_person, user_password_changed, user_set_mute_reminders
 
@@ -26,11 +25,15 @@ def refused(view, message: str, **initial) -> HttpResponse:
     return view.render_to_response(view.get_context_data(form=form, refusal=message), status=429)
 
 
+def account_throttle(email: str) -> tuple[throttle.Limit, str]:
+    return throttle.limit("login_account"), email.strip().lower()
+
+
 def login_throttles(request: HttpRequest, email: str) -> list[tuple[throttle.Limit, str]]:
     """What a failed password counts against: the account typed (known or not), the client's
     address, the browser."""
     return [
-        (throttle.limit("login_account"), email.strip().lower()),
+        account_throttle(email),
         (throttle.limit("login_address"), throttle.client_address(request)),
         (throttle.limit("login_browser"), throttle.browser_key(request)),
     ]
@@ -60,10 +63,9 @@ class LoginView(auth_views.LoginView):
         The account's failures are forgotten (not the address's: logging in to one's own
         account must not buy an attacker more guesses at others)."""
         user = form.get_user()
-        throttle.clear(login_throttles(self.request, user.email)[:1])
+        throttle.clear([account_throttle(user.email)])
         user_link_person(user)
         response = super().form_valid(form)
-        session_start(self.request)
         person = user.person
         if person is not None and person.language:
             response.set_cookie(
@@ -185,7 +187,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         with transaction.atomic():
             response = super().form_valid(form)
             user_password_changed(user=form.user, how="reset")
-        throttle.clear(login_throttles(self.request, form.user.email)[:1])
+        throttle.clear([account_throttle(form.user.email)])
         return response
 
 

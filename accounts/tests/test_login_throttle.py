@@ -151,3 +151,21 @@ def test_counters_live_in_the_shared_database_cache(client, alice):
         keys = [row[0] for row in cursor.fetchall()]
     assert any("throttle" in key for key in keys)
     assert not any("alice" in key or "198.51.100" in key for key in keys)  # no e-mail or address in clear
+
+
+def test_the_admin_login_is_the_same_throttled_login(client, alice):
+    User.objects.filter(pk=alice.pk).update(is_staff=True, is_superuser=True)
+    for _ in range(5):
+        client.post("/admin/login/", {"username": "alice@example.org", "password": WRONG, "next": "/admin/"}, REMOTE_ADDR="198.51.100.7")
+    response = client.post("/admin/login/", {"username": "alice@example.org", "password": PASSWORD, "next": "/admin/"}, REMOTE_ADDR="192.0.2.3")
+    assert response.status_code == 429 and LOCKED in response.content.decode()
+    assert not logged_in(client)
+
+
+def test_the_admin_login_still_leads_staff_to_the_admin(client, alice):
+    User.objects.filter(pk=alice.pk).update(is_staff=True, is_superuser=True)
+    response = client.get("/admin/")
+    assert response.status_code == 302 and response.url.startswith("/admin/login/")
+    response = client.post(response.url, {"username": "alice@example.org", "password": PASSWORD, "next": "/admin/"})
+    assert response.status_code == 302 and response.url == "/admin/"
+    assert client.get("/admin/").status_code == 200
