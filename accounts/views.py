@@ -18,10 +18,9 @@ from .scope import scope_for, visible_entities
 from .services import user_link_person, user_password_changed, user_set_mute_reminders
 
 
-def refused(view, message: str, **initial) -> HttpResponse:
-    """A throttled form's answer, 429: the form again, not validated (a locked login checks no
+def refused(view, form, message: str) -> HttpResponse:
+    """A throttled form's answer, 429: the form again, unbound (a locked login checks no
     password), with `message`."""
-    form = view.get_form_class()(**({"request": view.request} if isinstance(view, LoginView) else {}), initial=initial)
     return view.render_to_response(view.get_context_data(form=form, refusal=message), status=429)
 
 
@@ -50,7 +49,7 @@ class LoginView(auth_views.LoginView):
         rule = throttle.locked(login_throttles(request, request.POST.get("username", "")))
         if rule is not None:
             message = _("Too many failed attempts to log in. Try again in %(minutes)d minutes, or reset your password.") % {"minutes": rule.minutes}
-            return refused(self, message, username=request.POST.get("username", ""))
+            return refused(self, self.get_form_class()(request, initial={"username": request.POST.get("username", "")}), message)
         return super().post(request, *args, **kwargs)
 
     def form_invalid(self, form):
@@ -141,8 +140,12 @@ class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
     template_name = "accounts/password_change_done.html"
 
 
-def reset_throttles(request: HttpRequest, email: str) -> tuple[tuple[throttle.Limit, str], tuple[throttle.Limit, str]]:
-    return (throttle.limit("reset_address"), throttle.client_address(request)), (throttle.limit("reset_email"), email.strip().lower())
+def reset_address_throttle(request: HttpRequest) -> tuple[throttle.Limit, str]:
+    return throttle.limit("reset_address"), throttle.client_address(request)
+
+
+def reset_email_throttle(email: str) -> tuple[throttle.Limit, str]:
+    return throttle.limit("reset_email"), email.strip().lower()
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -158,14 +161,14 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("password_reset_done")
 
     def post(self, request, *args, **kwargs):
-        by_address, _by_email = reset_throttles(request, "")
-        if throttle.locked([by_address]):
-            return refused(self, _("Too many password reset requests from your network. Try again later."), email=request.POST.get("email", ""))
+        if throttle.locked([reset_address_throttle(request)]):
+            form = self.get_form_class()(initial={"email": request.POST.get("email", "")})
+            return refused(self, form, _("Too many password reset requests from your network. Try again later."))
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
-        by_address, by_email = reset_throttles(self.request, form.cleaned_data["email"])
-        throttle.hit([by_address])
+        by_email = reset_email_throttle(form.cleaned_data["email"])
+        throttle.hit([reset_address_throttle(self.request)])
         if throttle.locked([by_email]):
             return redirect(self.get_success_url())
         throttle.hit([by_email])
