@@ -29,7 +29,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import resolve_url
 from django.utils.functional import SimpleLazyObject
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 STARTED, SEEN, ACTIVE = "_cascade_started", "_cascade_seen", "_cascade_active"
 WRITE_EVERY = 60  # seconds: the last-request times are this precise, and written no more often
@@ -62,9 +62,13 @@ def _expiry_reason(session, now: int, passive: bool) -> str | None:
         return None
     idle = settings.CASCADE_SESSION_IDLE_MINUTES * 60
     if now - started > settings.CASCADE_SESSION_MAX_HOURS * 3600:
-        return _("You were logged out %(hours)d hours after logging in. Log in again.") % {"hours": settings.CASCADE_SESSION_MAX_HOURS}
+        hours = settings.CASCADE_SESSION_MAX_HOURS
+        return ngettext("You were logged out %(hours)d hour after logging in. Log in again.", "You were logged out %(hours)d hours after logging in. Log in again.", hours) % {"hours": hours}
     if now - session.get(SEEN, started) > idle or now - session.get(ACTIVE, started) > max(idle, settings.CASCADE_SESSION_SCREEN_MINUTES * 60):
-        return _("You were logged out after %(minutes)d minutes without activity. Log in again.") % {"minutes": settings.CASCADE_SESSION_IDLE_MINUTES}
+        minutes = settings.CASCADE_SESSION_IDLE_MINUTES
+        return ngettext(
+            "You were logged out after %(minutes)d minute without activity. Log in again.", "You were logged out after %(minutes)d minutes without activity. Log in again.", minutes
+        ) % {"minutes": minutes}
     if now - session.get(SEEN, 0) >= WRITE_EVERY:
         session[SEEN] = now
     if not passive and now - session.get(ACTIVE, 0) >= WRITE_EVERY:
@@ -109,7 +113,7 @@ class SessionTimeoutMiddleware:
             return user
         # Not auth.logout(): its signal reads request.user, which is being worked out right now.
         request.session.flush()
-        messages.info(request, reason)
+        messages.info(request, reason, fail_silently=True)
         return AnonymousUser()
 
     @staticmethod

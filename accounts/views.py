@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from dialogues.models import Session
 from org.models import django_language
@@ -48,7 +49,11 @@ class LoginView(auth_views.LoginView):
     def post(self, request, *args, **kwargs):
         rule = throttle.locked(login_throttles(request, request.POST.get("username", "")))
         if rule is not None:
-            message = _("Too many failed attempts to log in. Try again in %(minutes)d minutes, or reset your password.") % {"minutes": rule.minutes}
+            message = ngettext(
+                "Too many failed attempts to log in. Try again in %(minutes)d minute, or reset your password.",
+                "Too many failed attempts to log in. Try again in %(minutes)d minutes, or reset your password.",
+                rule.minutes,
+            ) % {"minutes": rule.minutes}
             return refused(self, self.get_form_class()(request, initial={"username": request.POST.get("username", "")}), message)
         return super().post(request, *args, **kwargs)
 

@@ -22,7 +22,7 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -108,7 +108,11 @@ def signin_entry(request: HttpRequest) -> HttpResponse:
     checks = _code_throttles(request)
     rule = throttle.locked(checks)
     if rule is not None:
-        error = _("Too many wrong codes. Wait %(minutes)d minutes, then type the code shown in the room.") % {"minutes": rule.minutes}
+        error = ngettext(
+            "Too many wrong codes. Wait %(minutes)d minute, then type the code shown in the room.",
+            "Too many wrong codes. Wait %(minutes)d minutes, then type the code shown in the room.",
+            rule.minutes,
+        ) % {"minutes": rule.minutes}
         return _participant_page(request, status=429, state="entry", code=text, error=error)
     parsed = parse_typed_code(text)
     session = Session.objects.only("signin_secret").filter(pk=parsed[0]).first() if parsed else None
