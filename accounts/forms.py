@@ -26,3 +26,17 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         language = django_language(person.language) if person is not None and person.language else translation.get_language()
         with translation.override(language):
             super().send_mail(subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name)
+
+
+class GrantActionForm(forms.Form):
+    """What the Ethics Office does with a suspended grant; `email` names whom a reassigned
+    role goes to."""
+
+    action = forms.ChoiceField(choices=[("reinstate", "reinstate"), ("remove", "remove"), ("reassign", "reassign")])
+    email = forms.EmailField(label=_("E-mail of the new holder"), required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") == "reassign" and not cleaned.get("email"):
+            self.add_error("email", _("Give the e-mail address of the account that takes the role."))
+        return cleaned

@@ -14,4 +14,6 @@ urlpatterns = [
     path("password/reset/sent/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path("password/reset/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
     path("password/reset/done/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("access/suspended/", views.suspended_grants_page, name="suspended_grants"),
+    path("access/suspended/<int:pk>/", views.suspended_grant_action, name="suspended_grant_action"),
 ]
