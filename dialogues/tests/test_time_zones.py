@@ -108,7 +108,9 @@ def test_invitation_email_states_session_zone_and_recipient_zone(team, smtp_inbo
         attendee = start["ATTENDEE"]
         assert (attendee.params["RSVP"], attendee.params["PARTSTAT"]) == ("TRUE", "NEEDS-ACTION")
         # The text: the same day and clock time, the zone named, in the invitee's language.
-        assert day in message["Subject"] and day in text
+        # Python's header folding can double a space where it folds a long non-ASCII subject
+        # (seen in Russian): compare the words.
+        assert " ".join(day.split()) in " ".join(message["Subject"].split()) and day in text
         assert f"{session_time} {nairobi}" in text, text
         assert f"{utc_time} {nairobi}" not in text  # the attack: the UTC hour under the session's zone
         assert "Africa/Nairobi" not in text  # a readable name, not the database's
