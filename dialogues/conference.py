@@ -1,6 +1,6 @@
 """Reading a video-conference attendance report: Microsoft Teams' attendance CSV.
 
-The layout (shared/formats/TEAMS-ATTENDANCE.md): UTF-16LE with a BOM and tab-separated as
+The layout of Teams' attendance report: UTF-16LE with a BOM and tab-separated as
 exported, or UTF-8 and comma-separated when re-saved from a spreadsheet; sections `1. Summary`,
 `2. Participants` (Name, First Join, Last Leave, In-Meeting Duration, Email, Participant ID (UPN),
 Role) and `3. In-Meeting Activities`; header capitalisation varies. Older exports have one table
