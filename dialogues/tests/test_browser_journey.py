@@ -17,7 +17,7 @@ from dialogues.models import Attendance, Session, SessionCapture
 from org.demo_kit import load_demo_kit
 from org.models import Entity, Person
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser, pytest.mark.clock]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 PASSWORD = "a-long-test-password"
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 

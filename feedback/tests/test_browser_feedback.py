@@ -33,7 +33,6 @@ def assess(browser, live_server, person, overall: int) -> None:
     context.close()
 
 
-@pytest.mark.clock
 def test_leader_reports_from_facilitator_mode_and_sees_assessments_only_from_five(browser, page, live_server):
     now = timezone.now()
     entity = Entity.objects.create(code="OPS", name="Operations")
