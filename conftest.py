@@ -20,7 +20,7 @@ import time_machine
 # The contracts' sample files, copied into the repository: a clone alone has them.
 CONTRACTS = Path(__file__).resolve().parent / "cascade" / "tests" / "contracts"
 
-DEFAULT_TEST_NOW = "2026-11-18T10:00:00Z"  # a Wednesday, mid-morning in UTC, in the last weeks of the 2026 cycle
+DEFAULT_TEST_NOW = "2026-11-18T10:00:00Z"  # a Wednesday morning in UTC, six weeks before the 2026 cycle's deadline
 
 
 def _test_now() -> datetime.datetime:
