@@ -23,6 +23,13 @@ class UserAdmin(BaseUserAdmin):
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2", "person"]})]
 
+    def save_model(self, request, obj, form, change):
+        # An account closed here loses its login sessions for good, as when its holder leaves
+        # (reopening it does not bring the old sessions back).
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            obj.session_generation += 1
+        super().save_model(request, obj, form, change)
+
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):

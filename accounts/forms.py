@@ -10,3 +10,17 @@ class PreferencesForm(forms.Form):
             "No weekly digest, no nudge to schedule your session and no December escalation. Reminders of your own sessions and of missing feedback still come."
         ),
     )
+
+
+class GrantActionForm(forms.Form):
+    """What the Ethics Office does with a suspended grant; `email` names whom a reassigned
+    role goes to."""
+
+    action = forms.ChoiceField(choices=[("reinstate", "reinstate"), ("remove", "remove"), ("reassign", "reassign")])
+    email = forms.EmailField(label=_("E-mail of the new holder"), required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") == "reassign" and not cleaned.get("email"):
+            self.add_error("email", _("Give the e-mail address of the account that takes the role."))
+        return cleaned

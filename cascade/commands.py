@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
-from .tabular import Problem, Table, TableError, read_table
+from .tabular import Problem, Purpose, Table, TableError, limits_for, read_table
 
 
 class RejectedInput(CommandError):
@@ -15,12 +15,17 @@ class RejectedInput(CommandError):
         super().__init__("input rejected, nothing written", returncode=1)
 
 
-def read_table_argument(path: str) -> Table:
+def read_table_argument(path: str, purpose: Purpose) -> Table:
+    """The file's table within the limits of its purpose; a file too large is refused by its
+    size, before it is read."""
     file = Path(path)
     if not file.is_file():
         raise CommandError(f"{path}: no such file", returncode=2)
+    limits = limits_for(purpose)
     try:
-        return read_table(file.read_bytes())
+        if file.stat().st_size > limits.bytes:
+            raise TableError(Problem(1, "file", limits.too_large()))
+        return read_table(file.read_bytes(), limits=limits)
     except TableError as exc:
         print_problems([exc.problem], [])
         raise RejectedInput() from exc

@@ -182,11 +182,27 @@ STORAGES = {
 MAILERS = {"default": mailer_from_url(env("EMAIL_URL"))}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "cascade@localhost")
 
-# Uploads: cap what an import may weigh (CSV/XLSX); XLSX is also capped once unpacked.
+# Uploads, bounded by what they are for (cascade/tabular.py): rows, bytes as uploaded, and
+# bytes once unpacked for XLSX. A session's sign-in sheet or video-conference report needs a few
+# dozen rows; the organization file up to 300,000 people (openpyxl writes such a file as about
+# 200 MB of sheet XML); the attendance import file a cycle's sessions held elsewhere.
+CASCADE_SIGNIN_FILE_MAX_ROWS = int(env("CASCADE_SIGNIN_FILE_MAX_ROWS", "2000"))
+CASCADE_SIGNIN_FILE_MAX_BYTES = int(env("CASCADE_SIGNIN_FILE_MAX_BYTES", str(5 * 1024 * 1024)))
+CASCADE_ORG_FILE_MAX_ROWS = int(env("CASCADE_ORG_FILE_MAX_ROWS", "300000"))
+CASCADE_ORG_FILE_MAX_BYTES = int(env("CASCADE_ORG_FILE_MAX_BYTES", str(100 * 1024 * 1024)))
+CASCADE_ORG_FILE_MAX_UNPACKED_BYTES = int(env("CASCADE_ORG_FILE_MAX_UNPACKED_BYTES", str(300 * 1024 * 1024)))
+CASCADE_ATTENDANCE_FILE_MAX_ROWS = int(env("CASCADE_ATTENDANCE_FILE_MAX_ROWS", "50000"))
+CASCADE_ATTENDANCE_FILE_MAX_BYTES = int(env("CASCADE_ATTENDANCE_FILE_MAX_BYTES", str(20 * 1024 * 1024)))
+CASCADE_ATTENDANCE_FILE_MAX_UNPACKED_BYTES = int(env("CASCADE_ATTENDANCE_FILE_MAX_UNPACKED_BYTES", str(60 * 1024 * 1024)))
+# Form fields other than files stay under 5 MB; files above 5 MB go to a temporary file, and
+# past the largest size above their bytes are dropped as they arrive (the form then refuses them).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-CASCADE_IMPORT_MAX_BYTES = int(env("CASCADE_IMPORT_MAX_BYTES", str(60 * 1024 * 1024)))
-CASCADE_XLSX_MAX_UNPACKED_BYTES = int(env("CASCADE_XLSX_MAX_UNPACKED_BYTES", str(400 * 1024 * 1024)))
+FILE_UPLOAD_HANDLERS = [
+    "cascade.uploads.BoundedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

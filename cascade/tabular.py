@@ -3,16 +3,39 @@ or tab, detected) and XLSX (first sheet), into rows of text keyed by header.
 
 Problems are data, not exceptions: a `Problem` names the row (the header is row 1), the column
 and what is wrong, so that a command can print it and a page can show it in a table.
+
+What a file may hold depends on what it is for (`Purpose`): a session's sign-in sheet needs a few
+dozen rows, the organization file hundreds of thousands. The limits (`limits_for`, from the
+settings) are checked before anything big is decompressed or held: the size first, then an XLSX
+file's directory of parts, then the rows as they are read, so that a hostile file is refused in
+a fraction of a second and a few megabytes of memory.
 """
 
 import csv
 import datetime
 import io
+import itertools
+import struct
 import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from django.conf import settings
+from django.utils.formats import number_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy
+
+MIB = 2**20
+MAX_COLUMNS = 200  # far more than any of our files has; a wider header is not a table of ours
+MAX_LINE_CHARS = 100_000  # 200 columns of 500 characters
+XLSX_MAX_PARTS = 1000  # a workbook has a dozen parts, a few hundred with many sheets and images
+XLSX_MAX_DIRECTORY = XLSX_MAX_PARTS * 1024  # bytes of the zip's directory of parts: names are short
+# Sheets of text pack about 10 times; no workbook packs a megabyte more than 100 times, a zip
+# bomb packs it 300 times or more. Small parts (a sheet of empty cells) may pack as they like.
+XLSX_MAX_RATIO = 100
+XLSX_RATIO_FROM = MIB
 
 
 @dataclass(frozen=True, order=True)
@@ -40,12 +63,119 @@ class TableError(Exception):
         self.problem = problem
 
 
-def read_table(data: bytes) -> Table:
-    if len(data) > settings.CASCADE_IMPORT_MAX_BYTES:
-        raise TableError(Problem(1, "file", _("the file is larger than the %(mb)d MB allowed") % {"mb": settings.CASCADE_IMPORT_MAX_BYTES // 2**20}))
+class Purpose(StrEnum):
+    SIGNIN_SHEET = "signin_sheet"  # the paper sign-in sheet of one session
+    CONFERENCE_REPORT = "conference_report"  # the video-conference attendance report of one session
+    ORG_FILE = "org_file"  # the organization file (import_org)
+    ATTENDANCE_FILE = "attendance_file"  # sessions held elsewhere (import_attendance)
+
+
+# Whole sentences, so that translators see each one whole: (too many rows, too large, unpacks to
+# too much, what was done about it). %(limit)s is the number of rows, %(size)s a size.
+_MESSAGES = {
+    Purpose.SIGNIN_SHEET: (
+        ngettext_lazy(
+            "the file has more than %(limit)s row; a sign-in sheet holds at most %(limit)s",
+            "the file has more than %(limit)s rows; a sign-in sheet holds at most %(limit)s",
+            "count",
+        ),
+        gettext_lazy("the file is larger than %(size)s; a sign-in sheet holds at most %(size)s"),
+        gettext_lazy("the XLSX file unpacks to more than %(size)s; a sign-in sheet holds at most %(size)s"),
+        gettext_lazy("%(problem)s. Nothing was recorded."),
+    ),
+    Purpose.CONFERENCE_REPORT: (
+        ngettext_lazy(
+            "the file has more than %(limit)s row; a video-conference report holds at most %(limit)s",
+            "the file has more than %(limit)s rows; a video-conference report holds at most %(limit)s",
+            "count",
+        ),
+        gettext_lazy("the file is larger than %(size)s; a video-conference report holds at most %(size)s"),
+        gettext_lazy("the XLSX file unpacks to more than %(size)s; a video-conference report holds at most %(size)s"),
+        gettext_lazy("%(problem)s. Nothing was recorded."),
+    ),
+    Purpose.ORG_FILE: (
+        ngettext_lazy(
+            "the file has more than %(limit)s row; an organization file holds at most %(limit)s",
+            "the file has more than %(limit)s rows; an organization file holds at most %(limit)s",
+            "count",
+        ),
+        gettext_lazy("the file is larger than %(size)s; an organization file holds at most %(size)s"),
+        gettext_lazy("the XLSX file unpacks to more than %(size)s; an organization file holds at most %(size)s"),
+        gettext_lazy("%(problem)s. Nothing was changed."),
+    ),
+    Purpose.ATTENDANCE_FILE: (
+        ngettext_lazy(
+            "the file has more than %(limit)s row; an attendance file holds at most %(limit)s",
+            "the file has more than %(limit)s rows; an attendance file holds at most %(limit)s",
+            "count",
+        ),
+        gettext_lazy("the file is larger than %(size)s; an attendance file holds at most %(size)s"),
+        gettext_lazy("the XLSX file unpacks to more than %(size)s; an attendance file holds at most %(size)s"),
+        gettext_lazy("%(problem)s. Nothing was changed."),
+    ),
+}
+
+
+def _count(number: int) -> str:
+    return number_format(number, force_grouping=True)
+
+
+def _size(size: int) -> str:
+    if size % MIB == 0:
+        return _("%(size)s MB") % {"size": _count(size // MIB)}
+    return ngettext("%(size)s byte", "%(size)s bytes", size) % {"size": _count(size)}
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What a file of one purpose may hold: data rows (the header not counted, blank rows
+    counted), bytes as uploaded, and bytes once unpacked (XLSX)."""
+
+    purpose: Purpose
+    rows: int
+    bytes: int
+    unpacked: int
+
+    def too_many_rows(self) -> str:
+        return _MESSAGES[self.purpose][0] % {"count": self.rows, "limit": _count(self.rows)}
+
+    def too_large(self) -> str:
+        return _MESSAGES[self.purpose][1] % {"size": _size(self.bytes)}
+
+    def unpacks_too_large(self) -> str:
+        return _MESSAGES[self.purpose][2] % {"size": _size(self.unpacked)}
+
+    def refusal(self, problem: str) -> str:
+        """A problem as a sentence of its own that says nothing was kept, for a form."""
+        return _MESSAGES[self.purpose][3] % {"problem": capfirst(problem)}
+
+
+def limits_for(purpose: Purpose) -> Limits:
+    """The limits of the settings (`CASCADE_*_MAX_*`), read when asked."""
+    if purpose in (Purpose.SIGNIN_SHEET, Purpose.CONFERENCE_REPORT):
+        size = settings.CASCADE_SIGNIN_FILE_MAX_BYTES
+        return Limits(purpose, settings.CASCADE_SIGNIN_FILE_MAX_ROWS, size, size)
+    if purpose is Purpose.ORG_FILE:
+        return Limits(purpose, settings.CASCADE_ORG_FILE_MAX_ROWS, settings.CASCADE_ORG_FILE_MAX_BYTES, settings.CASCADE_ORG_FILE_MAX_UNPACKED_BYTES)
+    return Limits(
+        purpose, settings.CASCADE_ATTENDANCE_FILE_MAX_ROWS, settings.CASCADE_ATTENDANCE_FILE_MAX_BYTES, settings.CASCADE_ATTENDANCE_FILE_MAX_UNPACKED_BYTES
+    )
+
+
+def max_upload_bytes() -> int:
+    """The largest file any upload may be."""
+    return max(limits_for(purpose).bytes for purpose in Purpose)
+
+
+def read_table(data: bytes, *, limits: Limits | None = None) -> Table:
+    """The file's first sheet or CSV table, within `limits` (by default the organization
+    file's, the largest); raises TableError when it cannot be read or breaks a limit."""
+    limits = limits or limits_for(Purpose.ORG_FILE)
+    if len(data) > limits.bytes:
+        raise TableError(Problem(1, "file", limits.too_large()))
     if data[:4] == b"PK\x03\x04":
-        return _read_xlsx(data)
-    return _read_csv(decode_text(data))
+        return _read_xlsx(data, limits)
+    return _read_csv(decode_text(data), limits)
 
 
 def decode_text(data: bytes) -> str:
@@ -62,31 +192,125 @@ def sniff_delimiter(first_line: str) -> str:
     return max(counts, key=counts.get) if any(counts.values()) else ","
 
 
-def _read_csv(text: str) -> Table:
-    if not text.strip():
+def bounded_lines(lines: Iterable[str]) -> Iterator[str]:
+    """The lines, refusing one longer than MAX_LINE_CHARS before anything splits it into cells."""
+    for number, line in enumerate(lines, start=1):
+        if len(line) > MAX_LINE_CHARS:
+            raise TableError(Problem(number, "file", _("the row is longer than %(max)s characters") % {"max": _count(MAX_LINE_CHARS)}))
+        yield line
+
+
+def _read_csv(text: str, limits: Limits) -> Table:
+    if not text or text.isspace():
         raise TableError(Problem(1, "file", _("the file is empty")))
-    first_line = text.split("\n", 1)[0]
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(first_line))
-    return _table_from_rows(reader)
+    first_line = text[:MAX_LINE_CHARS].split("\n", 1)[0]
+    reader = csv.reader(bounded_lines(io.StringIO(text, newline="")), delimiter=sniff_delimiter(first_line))
+    return _table_from_rows(_csv_rows(reader), limits)
 
 
-def _read_xlsx(data: bytes) -> Table:
-    import openpyxl  # defusedxml is installed beside it, so openpyxl parses with it
+def _csv_rows(reader) -> Iterator[list[str]]:
+    """The reader's rows; a row it cannot read (a field longer than csv allows) is a problem."""
+    for number in itertools.count(1):
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise TableError(Problem(number, "file", _("the row cannot be read as CSV (%(reason)s)") % {"reason": exc})) from exc
+        yield row
 
+
+def _check_xlsx_parts(data: bytes, limits: Limits) -> None:
+    """Refuse, from the zip's directory alone, a workbook that unpacks to more than the limit
+    or packs a part tighter than any workbook does; nothing is decompressed. The declared sizes
+    bound what zipfile will ever unpack: it stops at a part's declared size."""
+    parts, directory = _zip_directory_size(data)
+    if parts > XLSX_MAX_PARTS or directory > XLSX_MAX_DIRECTORY:
+        raise TableError(Problem(1, "file", _("the XLSX file has more than %(max)s parts; a workbook has far fewer") % {"max": _count(XLSX_MAX_PARTS)}))
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile as exc:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, EOFError) as exc:
         raise TableError(Problem(1, "file", _("the XLSX file is damaged"))) from exc
-    if unpacked > settings.CASCADE_XLSX_MAX_UNPACKED_BYTES:
-        raise TableError(Problem(1, "file", _("the XLSX file unpacks to more than the size allowed")))
+    if sum(info.file_size for info in infos) > limits.unpacked:
+        raise TableError(Problem(1, "file", limits.unpacks_too_large()))
+    for info in infos:
+        packed = max(min(info.compress_size, len(data)), 1)  # the directory may claim more than the file holds
+        if info.file_size > XLSX_RATIO_FROM and info.file_size > XLSX_MAX_RATIO * packed:
+            ratio = info.file_size // packed
+            raise TableError(
+                Problem(
+                    1,
+                    "file",
+                    _("the XLSX file’s part %(part)s unpacks to %(ratio)s times its packed size; a workbook is never packed more than %(max)s times")
+                    % {"part": info.filename, "ratio": _count(ratio), "max": _count(XLSX_MAX_RATIO)},
+                )
+            )
+
+
+def _zip_directory_size(data: bytes) -> tuple[int, int]:
+    """How many parts the zip's end record (or its ZIP64 record) announces, and how many bytes
+    their directory takes: zipfile makes an object of each part the directory holds, so this is
+    read first. Found as zipfile finds it: the last end signature in the last 64 KiB."""
+    end = data.rfind(b"PK\x05\x06", max(0, len(data) - 22 - 65535))
+    if end < 0 or end + 22 > len(data):
+        raise TableError(Problem(1, "file", _("the XLSX file is damaged")))
+    parts, directory = struct.unpack_from("<HL", data, end + 10)
+    locator = end - 20
+    if locator >= 0 and data[locator : locator + 4] == b"PK\x06\x07":
+        record = locator - 56
+        if record < 0 or data[record : record + 4] != b"PK\x06\x06":
+            raise TableError(Problem(1, "file", _("the XLSX file is damaged")))
+        parts, directory = struct.unpack_from("<QQ", data, record + 32)
+    return parts, directory
+
+
+def _read_xlsx(data: bytes, limits: Limits) -> Table:
+    import openpyxl  # defusedxml is installed beside it, so openpyxl parses with it
+
+    _check_xlsx_parts(data, limits)
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on a bad workbook
         raise TableError(Problem(1, "file", _("the XLSX file cannot be read"))) from exc
     try:
         sheet = workbook.worksheets[0]
-        return _table_from_rows([_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True))
+        # The sheet's stated dimension may be wrong: too small, and openpyxl would stop there;
+        # too large, and it would pad every row to it. Read the rows as they are, one column
+        # more than allowed so that a wider header is seen.
+        sheet.reset_dimensions()
+        return _table_from_rows(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1), limits, text=_cell_text)
+    except TableError:
+        raise
+    except Exception as exc:  # a damaged part shows only once it is read
+        raise TableError(Problem(1, "file", _("the XLSX file cannot be read"))) from exc
+    finally:
+        workbook.close()
+
+
+def xlsx_rows(data: bytes, limits: Limits) -> Iterator[list[str]]:
+    """The first sheet's rows as text, one list of cells per row as they come (empty rows
+    included, no header taken), for a file that is not one table under a header (a
+    video-conference report opens with a summary). Checked as `read_table` checks a workbook,
+    before anything is unpacked; the caller counts the rows and stops reading when it wants."""
+    import openpyxl
+
+    if len(data) > limits.bytes:
+        raise TableError(Problem(1, "file", limits.too_large()))
+    _check_xlsx_parts(data, limits)
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds on a bad workbook
+        raise TableError(Problem(1, "file", _("the XLSX file cannot be read"))) from exc
+    try:
+        sheet = workbook.worksheets[0]
+        sheet.reset_dimensions()
+        for row in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1):
+            yield [_cell_text(value) for value in row]
+    except TableError:
+        raise
+    except Exception as exc:  # a damaged part shows only once it is read
+        raise TableError(Problem(1, "file", _("the XLSX file cannot be read"))) from exc
     finally:
         workbook.close()
 
@@ -103,16 +327,31 @@ def _cell_text(value) -> str:
     return str(value)
 
 
-def _table_from_rows(rows) -> Table:
+def _table_from_rows(rows: Iterable, limits: Limits, text=None) -> Table:
+    """The header, then the rows, counted as they come: the row past the limit stops the
+    reading. Blank rows count (a sheet may number its next row a billion, and openpyxl yields
+    an empty row for each number skipped); cells beyond the header's columns are not looked at."""
     iterator = iter(rows)
     header = next(iterator, None)
+    if header is not None and text is not None:
+        header = [text(value) for value in header]
     if not header or not any(cell.strip() for cell in header):
         raise TableError(Problem(1, "file", _("the first row must hold the column names")))
     names = [cell.strip() for cell in header]
     while names and not names[-1]:
         names.pop()
+    if len(names) > MAX_COLUMNS:
+        raise TableError(Problem(1, "file", _("the first row has more than %(max)s columns") % {"max": _count(MAX_COLUMNS)}))
+    width, last = len(names), limits.rows + 1
     table = Table(header=names)
-    for number, cells in enumerate(iterator, start=2):
+    for number, row in enumerate(iterator, start=2):
+        if number > last:
+            raise TableError(Problem(number, "file", limits.too_many_rows()))
+        cells = row[:width]
+        if text is not None:
+            if cells.count(None) == len(cells):
+                continue  # an empty row of a sheet, many of them at times: skipped at C speed
+            cells = [text(value) for value in cells]
         if not any(cell.strip() for cell in cells):
             continue  # blank lines, and the empty rows spreadsheets leave at the end
         table.rows.append((number, {name: (cells[i].strip() if i < len(cells) else "") for i, name in enumerate(names) if name}))

@@ -2,15 +2,35 @@ import datetime
 from zoneinfo import ZoneInfo, available_timezones
 
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.scope import Purpose, Scope, resolve_people
 from cascade.forms import TableUploadForm
 from org.models import Language, Person
 
 from .kit_translations import KitReader, language_name
 from .models import Cycle, Mode, Scenario
 from .scheduling import MAX_PER_SESSION, SessionPlan
+
+MAX_TYPED_ENTRIES = 200  # index numbers or addresses typed at once
+
+
+def typed_entries(text: str, *, commas: bool = True) -> list[str]:
+    """The non-empty lines of a text area (and, with `commas`, the parts between commas)."""
+    if commas:
+        text = text.replace(",", "\n")
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def resolved_or_error(scope: Scope, entries: list[str], *, purpose: Purpose, session=None) -> list[Person]:
+    """The people the entries name within what `scope` may see for `purpose`, or a
+    ValidationError with one neutral message per entry that does not resolve."""
+    if len(entries) > MAX_TYPED_ENTRIES:
+        raise forms.ValidationError(_("Type at most %(max)d index numbers or e-mail addresses at once.") % {"max": MAX_TYPED_ENTRIES})
+    result = resolve_people(scope, entries, purpose=purpose, session=session)
+    if result.refused:
+        raise forms.ValidationError(result.messages())
+    return result.found
 
 
 class AttendanceUploadForm(TableUploadForm):
@@ -29,7 +49,8 @@ def time_zone_choices():
 
 
 class ScheduleForm(forms.Form):
-    """When, where and with whom; `starts_at` and `people` are derived in clean()."""
+    """When, where and with whom; `starts_at` and `people` are derived in clean(). "Also
+    invite" finds people only among those the leader may name (accounts.scope)."""
 
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     start_time = forms.TimeField(label=_("Start time"), widget=forms.TimeInput(attrs={"type": "time"}))
@@ -46,20 +67,13 @@ class ScheduleForm(forms.Form):
         help_text=_("Index numbers or e-mail addresses, one per line."),
     )
 
-    def __init__(self, *args, leader: Person, **kwargs):
+    def __init__(self, *args, scope: Scope, **kwargs):
         super().__init__(*args, **kwargs)
-        self.leader = leader
-        self.fields["invitees"].queryset = Person.objects.filter(manager_id=leader.index_number, active=True).order_by("name")
+        self.scope, self.leader = scope, scope.person
+        self.fields["invitees"].queryset = Person.objects.filter(manager_id=self.leader.index_number, active=True).order_by("name")
 
     def clean_others(self):
-        wanted = [line.strip() for line in self.cleaned_data["others"].replace(",", "\n").splitlines() if line.strip()]
-        found, unknown = [], []
-        for entry in wanted:
-            person = Person.objects.filter(active=True).filter(Q(index_number=entry) | Q(email__iexact=entry)).first()
-            (found if person else unknown).append(person or entry)
-        if unknown:
-            raise forms.ValidationError(_("Not found among active people: %(entries)s") % {"entries": ", ".join(unknown)})
-        return found
+        return resolved_or_error(self.scope, typed_entries(self.cleaned_data["others"]), purpose=Purpose.INVITE)
 
     def clean(self):
         data = super().clean()
@@ -83,6 +97,24 @@ class ScheduleForm(forms.Form):
             languages=data["languages"],
             invitee_ids=[p.pk for p in (people if people is not None else data["people"])],
         )
+
+
+class GuestForm(forms.Form):
+    """A focal point or head adds guests from any entity to a session of their entity."""
+
+    guests = forms.CharField(
+        label=_("Guests"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One guest per line: their index number and e-mail address, as in the organization file."),
+    )
+
+    def __init__(self, *args, scope: Scope, session, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scope, self.session = scope, session
+
+    def clean_guests(self):
+        entries = typed_entries(self.cleaned_data["guests"], commas=False)
+        return resolved_or_error(self.scope, entries, purpose=Purpose.GUEST, session=self.session)
 
 
 class KitScenarioField(forms.ModelMultipleChoiceField):
@@ -111,6 +143,12 @@ class RespondForm(forms.Form):
             field.reader = reader
             # Said once above the list when titles are shown in the kit's original language.
             field.help_text = reader.titles(field.queryset)
+        self.reader = reader
+
+    def scenario_links(self) -> list:
+        """(scenario, title in the reader's language) for a link to each in the participant guide."""
+        scenarios = self.fields["scenarios"].queryset
+        return [(s, self.reader.text(s, "title") if self.reader else s.title) for s in scenarios]
 
 
 class SplitForm(forms.Form):

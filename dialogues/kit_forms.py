@@ -139,6 +139,8 @@ class MoveForm(forms.Form):
 
 class PublishForm(forms.Form):
     publish = forms.BooleanField(required=False)
+    # Withdrawing a published kit, or publishing with languages incomplete, is confirmed.
+    confirm = forms.BooleanField(required=False)
 
 
 def initial_of(obj, form_class: type[forms.Form]) -> dict:

@@ -42,9 +42,7 @@ LEADER_ONLY = frozenset(
         (KitPart.KIT, "guidelines"),
         (KitPart.AGENDA, "guidance"),
         (KitPart.SCENARIO, "key_messages"),
-        (KitPart.SCENARIO, "resources"),
         (KitPart.QUESTION, "important_points"),
-        (KitPart.QUESTION, "references"),
     }
 )
 _PARTS = {Kit: KitPart.KIT, AgendaItem: KitPart.AGENDA, Scenario: KitPart.SCENARIO, DiscussionQuestion: KitPart.QUESTION}
@@ -355,6 +353,11 @@ def translation_progress(kit: Kit) -> list[TranslationProgress]:
             counts[language][0] += 1
             counts[language][1] += source_digest != digests[key]
     return [TranslationProgress(code, language_name(code), done, len(digests), stale) for code, (done, stale) in counts.items()]
+
+
+def incomplete_languages(kit: Kit) -> list[TranslationProgress]:
+    """The languages in which some of the kit's texts are not translated yet."""
+    return [p for p in translation_progress(kit) if p.translated < p.total]
 
 
 # --- the service ---------------------------------------------------------------------------

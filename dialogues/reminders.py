@@ -228,7 +228,7 @@ def send_focal_digests(*, today: datetime.date | None = None, now: datetime.date
     cycle = _open_cycle(today)
     if cycle is None:
         return 0
-    grants = RoleGrant.objects.filter(role=Role.FOCAL_POINT, user__is_active=True).select_related("user__person", "entity").order_by("user_id", "entity__code")
+    grants = RoleGrant.objects.in_force().filter(role=Role.FOCAL_POINT, user__is_active=True).select_related("user__person", "entity").order_by("user_id", "entity__code")
     entities_of: dict[int, tuple[User, list]] = {}
     for grant in grants:
         entities_of.setdefault(grant.user_id, (grant.user, []))[1].append(grant.entity)
@@ -262,7 +262,7 @@ def _heads(entity_ids) -> dict[int, list[Recipient]]:
     derived = Person.objects.filter(active=True, entity_id__in=entity_ids).filter(Q(manager__isnull=True) | ~Q(manager__entity_id=F("entity_id")))
     for person in derived.select_related("user").order_by("index_number"):
         heads.setdefault(person.entity_id, {}).setdefault(person.email.lower(), _person_recipient(person))
-    granted = RoleGrant.objects.filter(role=Role.HEAD_OF_ENTITY, entity_id__in=entity_ids, user__is_active=True).select_related("user__person")
+    granted = RoleGrant.objects.in_force().filter(role=Role.HEAD_OF_ENTITY, entity_id__in=entity_ids, user__is_active=True).select_related("user__person")
     for grant in granted.order_by("user_id"):
         heads.setdefault(grant.entity_id, {}).setdefault(grant.user.email.lower(), _user_recipient(grant.user))
     return {entity_id: list(by_email.values()) for entity_id, by_email in heads.items()}

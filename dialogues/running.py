@@ -49,6 +49,39 @@ def facilitator_scenarios(session: Session, reader: KitReader) -> list[ShownScen
     return [reader.scenario(scenario, leader=True) for scenario in scenarios]
 
 
+@dataclass(frozen=True)
+class Slide:
+    """One screen of the room view: a heading, and either a text, a list of agenda parts, or a
+    scenario's question with its follow-ups. Never the leader's notes."""
+
+    kind: str  # "title", "agenda", "rules", "scenario", "question"
+    heading: object  # a KitText or a plain string
+    text: object = None  # a KitText
+    agenda: tuple = ()  # ShownAgendaItem, titles and minutes only
+    follow_ups: object = None  # a KitText
+    scenario_title: object = None  # a question slide names its scenario
+
+
+def room_slides(session: Session, reader: KitReader) -> list[Slide]:
+    """The kit as slides for the projector, in the reader's language: the topic, the agenda,
+    the ground rules, then each scenario chosen for the session (all of the kit's while none is
+    chosen) followed by one slide per discussion question. Built from the participant's view
+    of the kit, so that no leader's note can reach the room (three queries)."""
+    kit = reader.kit
+    chosen = list(session.scenarios.order_by("order").prefetch_related("questions"))
+    scenarios = chosen or list(kit.scenarios.order_by("order").prefetch_related("questions"))
+    slides = [
+        Slide("title", reader.text(kit, "topic")),
+        Slide("agenda", _("Agenda"), agenda=tuple(reader.agenda_item(item, leader=False) for item in kit_agenda(kit))),
+        Slide("rules", _("Ground rules"), text=reader.text(kit, "ground_rules")),
+    ]
+    for scenario in scenarios:
+        shown = reader.scenario(scenario, leader=False)
+        slides.append(Slide("scenario", shown.title, text=shown.text))
+        slides.extend(Slide("question", q.text, follow_ups=q.follow_ups, scenario_title=shown.title) for q in shown.questions)
+    return slides
+
+
 def kit_scenarios_with_votes(kit: Kit, session: Session):
     """The kit's scenarios, each with `vote_count`: how many of the session's invitees asked for it."""
     return kit.scenarios.order_by("order").annotate(vote_count=Count("votes", filter=Q(votes__invitation__session=session)))

@@ -108,8 +108,10 @@ def session_schedule(*, leader: Person, cycle: Cycle, plan: SessionPlan, actor, 
 
 
 def session_update(*, session: Session, plan: SessionPlan, actor, base_url: str = "") -> Session:
-    """Change a session's time, place or invitees; everyone concerned gets the new calendar
-    entry (same UID, higher SEQUENCE), people taken off the list get a cancellation."""
+    """Change a session's time, place or invitees. When the event itself changes (time, zone,
+    length, mode, place, languages) everyone still invited gets the new calendar entry (same
+    UID, higher SEQUENCE); when only the list changes, only the people added (an invitation)
+    and those taken off (a cancellation) hear of it."""
     if session.status == SessionStatus.CANCELLED:
         raise ValidationError(_("A cancelled session cannot be changed."))
     invitees = _check_plan(leader=session.leader, cycle=session.cycle, plan=plan, now=timezone.now())
@@ -119,6 +121,7 @@ def session_update(*, session: Session, plan: SessionPlan, actor, base_url: str 
         removed = list(Person.objects.filter(pk__in=current - wanted))
         session.invitations.filter(person_id__in=current - wanted).delete()
         Invitation.objects.bulk_create([Invitation(session=session, person_id=pk) for pk in wanted - current])
+        event_changed = session_event_changes(session, plan)
         session.starts_at, session.time_zone = plan.starts_at, plan.time_zone
         session.date = plan.starts_at.astimezone(ZoneInfo(plan.time_zone)).date()
         session.duration_minutes, session.mode = plan.duration_minutes, plan.mode
@@ -126,7 +129,7 @@ def session_update(*, session: Session, plan: SessionPlan, actor, base_url: str 
         session.sequence += 1
         session.save()
         audit_record(actor=actor, action="session.update", target=f"session {session.pk}", detail={"added": len(wanted - current), "removed": len(removed), "sequence": session.sequence})
-        kept = [p for p in invitees if p.pk in current]
+        kept = [p for p in invitees if p.pk in current] if event_changed else []
         added = [p for p in invitees if p.pk not in current]
 
         def notify():
@@ -138,6 +141,35 @@ def session_update(*, session: Session, plan: SessionPlan, actor, base_url: str 
 
         transaction.on_commit(notify)
     return session
+
+
+def session_event_changes(session: Session, plan: SessionPlan) -> bool:
+    """Whether `plan` changes what the invitees' calendar entry says (not only who is invited)."""
+    return (
+        session.starts_at != plan.starts_at
+        or session.time_zone != plan.time_zone
+        or session.duration_minutes != plan.duration_minutes
+        or session.mode != plan.mode
+        or session.location != plan.location
+        or session.languages != ",".join(plan.languages)
+    )
+
+
+def session_add_guests(*, session: Session, people: list[Person], actor, base_url: str = "") -> int:
+    """Invite people of any entity to a session (a focal point or head does this; the caller
+    checked that they may). People already invited, and the leader, are skipped; the others get
+    the invitation e-mail when the session is still to come. One audit entry names the guests by
+    index number. Returns how many were added."""
+    if session.status == SessionStatus.CANCELLED:
+        raise ValidationError(_("A cancelled session cannot be changed."))
+    with transaction.atomic():
+        invited = set(session.invitations.values_list("person_id", flat=True))
+        guests = [p for p in people if p.pk not in invited and p.pk != session.leader_id and p.active]
+        Invitation.objects.bulk_create([Invitation(session=session, person=p) for p in guests], ignore_conflicts=True)
+        audit_record(actor=actor, action="session.guests", target=f"session {session.pk}", detail={"added": [p.index_number for p in guests]})
+        if guests and session.starts_at is not None and session.starts_at > timezone.now():
+            transaction.on_commit(lambda: _send(invitation_messages(session, guests, kind="invitation", base_url=base_url)))
+    return len(guests)
 
 
 def _cancellations(session: Session, people: list[Person], base_url: str):

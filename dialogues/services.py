@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.scope import importable_outsiders
 from accounts.services import audit_record
 from cascade.tabular import Problem, Table, check_columns
 from org.models import Person
@@ -71,7 +72,10 @@ def _active_people(index_numbers: set[str]) -> dict[str, int]:
 
 
 def validate_attendance_table(table: Table, *, cycle: Cycle, entity_ids: set[int] | None = None) -> AttendanceReport:
-    """Check CONTRACTS §2 and group rows into sessions; `entity_ids` limits the leaders allowed."""
+    """Check CONTRACTS §2 and group rows into sessions. `entity_ids` (a focal point's upload)
+    limits the leaders to those entities and the participants to their people, the people below
+    the row's leader and the invitees of that leader's session (`accounts.scope`); an index
+    number outside that gets the same message whether or not someone has it."""
     errors, warnings = check_columns(table, required=REQUIRED, known=KNOWN)
     report = AttendanceReport(errors=errors, warnings=warnings)
     if errors:
@@ -81,6 +85,15 @@ def validate_attendance_table(table: Table, *, cycle: Cycle, entity_ids: set[int
         return report
     referenced = {cells.get(c, "") for _n, cells in table.rows for c in ("leader_index_number", "participant_index_number")}
     people = _active_people(referenced - {""})
+    outsiders = set()  # (leader, ref, participant) of another entity that may still be recorded
+    if entity_ids is not None:
+        rows = {(c.get("leader_index_number", ""), c.get("session_ref", ""), c.get("participant_index_number", "")) for _n, c in table.rows}
+        asked = {(leader, ref, p) for leader, ref, p in rows if people.get(leader) in entity_ids and p in people and people[p] not in entity_ids}
+        outsiders = importable_outsiders(cycle=cycle, rows=asked)
+
+    def refused(participant, leader, ref) -> bool:
+        return participant not in people or (people[participant] not in entity_ids and (leader, ref, participant) not in outsiders)
+
     sessions: dict[tuple[str, str], PlannedSession] = {}
     for number, cells in table.rows:
         ref, leader = cells.get("session_ref", ""), cells.get("leader_index_number", "")
@@ -94,11 +107,16 @@ def validate_attendance_table(table: Table, *, cycle: Cycle, entity_ids: set[int
         day = _parse_date(cells.get("date", ""), number, cycle, errors)
         if not leader:
             errors.append(Problem(number, "leader_index_number", _("is required")))
+        elif entity_ids is not None and people.get(leader) not in entity_ids:
+            errors.append(Problem(number, "leader_index_number", _("%(value)s is not an active person of your entity") % {"value": leader}))
         elif leader not in people:
             errors.append(Problem(number, "leader_index_number", _("%(value)s is not an active person") % {"value": leader}))
-        elif entity_ids is not None and people[leader] not in entity_ids:
-            errors.append(Problem(number, "leader_index_number", _("%(value)s does not belong to your entity") % {"value": leader}))
-        if participant and participant not in people:
+        if participant and entity_ids is not None:
+            # Judged only for a leader of the entity: a refused leader's row is wrong already.
+            if people.get(leader) in entity_ids and refused(participant, leader, ref):
+                message = _("%(value)s is not an active person of your entity, of the leader’s team or among the session’s invitees")
+                errors.append(Problem(number, "participant_index_number", message % {"value": participant}))
+        elif participant and participant not in people:
             errors.append(Problem(number, "participant_index_number", _("%(value)s is not an active person") % {"value": participant}))
         elif not participant and not name:
             errors.append(Problem(number, "participant_index_number", _("give participant_index_number or participant_name")))

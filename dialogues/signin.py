@@ -29,15 +29,15 @@ from django.conf import settings
 from django.core import signing
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet
-from django.db.models.functions import Lower
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from accounts.scope import Purpose, Scope, recordable_people, refusal_message, resolve_people, scope_for
 from accounts.services import audit_record
 from cascade.tabular import Problem, Table, check_columns
 from org.models import Person
 
-from .conference import read_conference_report
+from .conference import name_key, read_conference_report
 from .models import Attendance, AttendanceMethod, Invitation, Session, SessionStatus, UnmatchedParticipant
 from .services import KNOWN as SHEET_COLUMNS
 from .services import MAX_NAME_LENGTH, MAX_PARTICIPANTS
@@ -318,13 +318,15 @@ def monitor_candidates(session: Session) -> QuerySet[Person]:
     )
 
 
-def attendance_candidates(session: Session) -> QuerySet[Person]:
-    """The names on the ticking page: invitees, the leader's active direct reports, and anyone
-    already recorded as attending; never the leader."""
+def attendance_candidates(session: Session, *, with_reports: bool = True) -> QuerySet[Person]:
+    """The names on the ticking page: invitees, anyone already recorded as attending and, for
+    the leader (`with_reports`), their active direct reports; never the leader. A monitor sees
+    only the session's own people, not the rest of the leader's team."""
     invited = Invitation.objects.filter(session=session).values("person_id")
     attended = Attendance.objects.filter(session=session).values("person_id")
+    reports = Q(manager_id=session.leader.index_number, active=True) if with_reports else Q(pk__in=[])
     return (
-        Person.objects.filter(Q(pk__in=invited) | Q(pk__in=attended) | Q(manager_id=session.leader.index_number, active=True))
+        Person.objects.filter(Q(pk__in=invited) | Q(pk__in=attended) | reports)
         .exclude(pk=session.leader_id)
         .select_related("unit")
         .order_by("name", "index_number")
@@ -342,7 +344,8 @@ def attendance_set_by_monitor(
         raise SigninError(problem)
     if session.leader_id in present:
         raise SigninError(_("The leader is not counted as their own participant."))
-    allowed = set(attendance_candidates(session).values_list("pk", flat=True))
+    leads = getattr(actor, "person_id", None) == session.leader_id
+    allowed = set(attendance_candidates(session, with_reports=leads).values_list("pk", flat=True))
     if not (present | absent) <= allowed:
         raise SigninError(_("Only invitees and the leader’s direct reports can be ticked."))
     absent = absent - present
@@ -393,6 +396,8 @@ class SessionAttendanceReport:
     warnings: list[Problem] = field(default_factory=list)
     people: list[Person] = field(default_factory=list)
     unmatched: list[str] = field(default_factory=list)
+    ambiguous: list["AmbiguousName"] = field(default_factory=list)  # names the leader must pick for
+    by_name: set[int] = field(default_factory=set)  # people matched by their name only
     new_people: int = 0
     new_unmatched: int = 0
     written: bool = False
@@ -435,59 +440,172 @@ def _record(*, session: Session, report: SessionAttendanceReport, method: str, a
     report.written = True
 
 
-def attendance_conference_plan(*, session: Session, data: bytes) -> SessionAttendanceReport:
-    """Match a Teams attendance report's participants to active people, by e-mail and then by
-    UPN, ignoring case; the organizer and the leader are never counted. Raises TableError when
-    the report cannot be read."""
-    attendees = read_conference_report(data)
-    keys = {a.email for a in attendees if a.email} | {a.upn for a in attendees if a.upn}
-    by_address: dict[str, Person] = {}
-    for person in Person.objects.active().annotate(address=Lower("email")).filter(address__in=keys).order_by("pk"):
-        by_address.setdefault(person.address, person)
-    report = SessionAttendanceReport()
+GUEST_CHOICE = "guest"  # the leader's pick for a name that fits several people: none of them
+
+
+@dataclass
+class AmbiguousName:
+    """A participant known only by a name that fits several people the uploader may record: the
+    leader picks one of them (or none), nobody guesses."""
+
+    name: str
+    row: int
+    candidates: list[Person]
+
+
+def _people_by_name(scope: Scope, session: Session, names: list[str]) -> dict[str, list[Person]]:
+    """Each name → the active people it fits (`conference.name_key`) in the first circle where
+    any fits: the session's invitees and attendees, then the leader's direct reports, then the
+    people of the leader's entity, then anyone else this user may record for the session
+    (`accounts.scope.recordable_people`, e.g. everyone below the leader). Nobody outside what
+    the user may record is looked at. A name whose markers and brackets hide it is tried again
+    without anything in brackets.
+
+    Two small queries for the first two circles; the wider circles (one query, names only) only
+    when a name fits nobody in the first two."""
+    if not names:
+        return {}
+    leader = session.leader
+    tries = {name: list(dict.fromkeys(k for k in (name_key(name), name_key(name, without_brackets=True)) if k)) for name in names}
+    wanted = {key for keys in tries.values() for key in keys}
+    invited = set(Invitation.objects.filter(session=session).values_list("person_id", flat=True))
+    invited |= set(Attendance.objects.filter(session=session).values_list("person_id", flat=True))
+    close = list(
+        Person.objects.active()
+        .filter(Q(pk__in=invited) | Q(manager_id=leader.index_number))
+        .exclude(pk=leader.pk)
+        .select_related("unit")
+        .order_by("name", "index_number")
+    )
+    allowed = set(recordable_people(scope, session, among=[-1] + [p.pk for p in close]).values_list("pk", flat=True))
+    circles: list[dict[str, list[Person]]] = [{}, {}]
+    for person in close:
+        if person.pk in allowed and (key := name_key(person.name)) in wanted:
+            circles[0 if person.pk in invited else 1].setdefault(key, []).append(person)
+
+    def first_fit(name: str) -> list[Person]:
+        for key in tries[name]:
+            for circle in circles:
+                if key in circle:
+                    return circle[key]
+        return []
+
+    if any(not first_fit(name) for name in names):
+        # The wider circles: names and entities only, then the few people who fit.
+        wider: list[dict[str, list[int]]] = [{}, {}]
+        rows = recordable_people(scope, session).filter(active=True).exclude(pk__in=[p.pk for p in close]).values_list("pk", "name", "entity_id")
+        for pk, name, entity_id in rows.iterator(chunk_size=5000):
+            if (key := name_key(name)) in wanted:
+                wider[0 if entity_id == leader.entity_id else 1].setdefault(key, []).append(pk)
+        found = Person.objects.select_related("unit").in_bulk([pk for circle in wider for pks in circle.values() for pk in pks])
+        for circle in wider:
+            people = {key: sorted((found[pk] for pk in pks), key=lambda p: (p.name, p.index_number)) for key, pks in circle.items()}
+            circles.append(people)
+    return {name: first_fit(name) for name in names}
+
+
+def attendance_conference_plan(*, session: Session, data: bytes, scope: Scope, picks: dict[str, str] | None = None) -> SessionAttendanceReport:
+    """Match a Teams attendance report's participants to active people this user may record
+    for the session (`accounts.scope.recordable_people`: its invitees, the leader's team, ...):
+    by e-mail and then by UPN, ignoring case; a participant without an address (the older
+    layout has names only, guests have none) by name (`_people_by_name`). A name that fits
+    several people is left in `ambiguous` unless `picks` (name → a candidate's id, or
+    GUEST_CHOICE) says who it is. The session's leader is never counted (by address, or by name
+    when the address says nobody); whoever else organized the meeting is an attendee. A
+    participant whose address matches nobody there is kept as a name, with the same warning
+    whether or not someone elsewhere has that address. Raises TableError when the report
+    cannot be read."""
+    read = read_conference_report(data)
+    attendees = read.attendees
+    report = SessionAttendanceReport(warnings=list(read.warnings))
+    leader = session.leader
+    leader_address, leader_key = leader.email.lower(), name_key(leader.name)
+    keys = [key for a in attendees for key in (a.email, a.upn) if key and "@" in key and key != leader_address]
+    matches = resolve_people(scope, keys, purpose=Purpose.RECORD, session=session).matches
+    named = [a.name for a in attendees if a.name and not (a.email or a.upn) and name_key(a.name) != leader_key]
+    fits = _people_by_name(scope, session, list(dict.fromkeys(named)))
     seen: set[int] = set()
+
+    def count(person: Person, attendee, *, by_name: bool) -> None:
+        if person.pk in seen:
+            report.warnings.append(Problem(attendee.row, "name" if by_name else "email", _("%(value)s is listed twice and counts once") % {"value": person.name}))
+            return
+        seen.add(person.pk)
+        report.people.append(person)
+        if by_name:
+            report.by_name.add(person.pk)
+
     for attendee in attendees:
-        person = by_address.get(attendee.email) or by_address.get(attendee.upn)
-        # The organizer is the leader; old exports have no role and no e-mail, only names.
-        is_leader = person.pk == session.leader_id if person is not None else attendee.name.casefold() == session.leader.name.casefold()
-        if attendee.is_organizer or is_leader:
-            report.warnings.append(Problem(attendee.row, "role", _("%(value)s organized the meeting and is not counted") % {"value": attendee.name or attendee.email}))
-        elif person is not None and person.pk in seen:
-            report.warnings.append(Problem(attendee.row, "email", _("%(value)s is listed twice and counts once") % {"value": person.name}))
-        elif person is not None:
-            seen.add(person.pk)
-            report.people.append(person)
+        person = matches.get(attendee.email) or matches.get(attendee.upn)
+        if leader_address in (attendee.email, attendee.upn) or (person is None and leader_key and name_key(attendee.name) == leader_key):
+            report.warnings.append(Problem(attendee.row, "name", _("%(value)s leads the session and is not counted as a participant") % {"value": attendee.name or attendee.email or attendee.upn}))
+            continue
+        if attendee.is_organizer:
+            # An assistant may schedule the meeting for the leader: they attended it.
+            report.warnings.append(Problem(attendee.row, "role", _("%(value)s organized the meeting but does not lead the session, and is counted as a participant") % {"value": attendee.name or attendee.email or attendee.upn}))
+        address = attendee.email or attendee.upn
+        candidates = fits.get(attendee.name, []) if not address else []
+        if person is not None:
+            count(person, attendee, by_name=False)
+        elif len(candidates) == 1:
+            count(candidates[0], attendee, by_name=True)
+        elif candidates:
+            choice = (picks or {}).get(attendee.name, "")
+            chosen = next((p for p in candidates if str(p.pk) == choice), None)
+            if chosen is not None:
+                count(chosen, attendee, by_name=True)
+            elif choice == GUEST_CHOICE:
+                _add_unmatched(report, attendee.name, attendee.row, "name")
+            else:
+                report.ambiguous.append(AmbiguousName(attendee.name, attendee.row, candidates))
         else:
-            name = attendee.name or attendee.email or attendee.upn or _("Participant without a name (row %(row)d)") % {"row": attendee.row}
+            if address:
+                report.warnings.append(Problem(attendee.row, "email", refusal_message(address, Purpose.RECORD)))
+            name = attendee.name or address or _("Participant without a name (row %(row)d)") % {"row": attendee.row}
             _add_unmatched(report, name, attendee.row, "name")
     _warn_if_large(report, 1)
     return report
 
 
-def attendance_record_conference(*, session: Session, data: bytes, actor, dry_run: bool = False, now: datetime.datetime | None = None) -> SessionAttendanceReport:
-    """Record a video-conference report's participants for the session (method `conference`);
-    with dry_run only the preview. Raises SigninError when attendance cannot be recorded now
-    and TableError when the report cannot be read."""
+def attendance_record_conference(
+    *,
+    session: Session,
+    data: bytes,
+    actor,
+    dry_run: bool = False,
+    now: datetime.datetime | None = None,
+    picks: dict[str, str] | None = None,
+    scope: Scope | None = None,
+) -> SessionAttendanceReport:
+    """Record a video-conference report's participants for the session (method `conference`),
+    matched within what `actor` may record (or within `scope`, for a command that runs without a
+    user); with dry_run only the preview. With `picks` (the leader's choices, from the page),
+    nothing is recorded while a name that fits several people has no valid pick; without them
+    (the command), such names are left out and the rest is recorded. Raises SigninError when
+    attendance cannot be recorded now and TableError when the report cannot be read."""
     problem = recording_problem(session, now)
     if problem:
         raise SigninError(problem)
-    report = attendance_conference_plan(session=session, data=data)
-    if report.ok and not dry_run:
+    report = attendance_conference_plan(session=session, data=data, scope=scope or scope_for(actor), picks=picks)
+    if report.ok and not dry_run and not (picks is not None and report.ambiguous):
         _record(session=session, report=report, method=AttendanceMethod.CONFERENCE, actor=actor, action="attendance.conference")
     return report
 
 
 def _warn_if_large(report: SessionAttendanceReport, row: int) -> None:
-    size = len(report.people) + len(report.unmatched)
+    size = len(report.people) + len(report.unmatched) + len(report.ambiguous)
     if size > MAX_PARTICIPANTS:
         report.warnings.append(
             Problem(row, "file", _("%(count)d participants; a session of more than %(max)d should be split") % {"count": size, "max": MAX_PARTICIPANTS})
         )
 
 
-def attendance_sheet_plan(*, session: Session, table: Table) -> SessionAttendanceReport:
+def attendance_sheet_plan(*, session: Session, table: Table, scope: Scope) -> SessionAttendanceReport:
     """Check a paper sheet's rows (CONTRACTS §2 columns; `participant_index_number` and/or
-    `participant_name` required, the others optional but, when given, this session's)."""
+    `participant_name` required, the others optional but, when given, this session's). An index
+    number must be an active person this user may record for the session
+    (`accounts.scope.recordable_people`); any other index number gets the same refusal,
+    whether or not someone has it."""
     errors, warnings = check_columns(table, required=[], known=SHEET_COLUMNS)
     report = SessionAttendanceReport(errors=errors, warnings=warnings)
     if "participant_index_number" not in table.header and "participant_name" not in table.header:
@@ -500,18 +618,18 @@ def attendance_sheet_plan(*, session: Session, table: Table) -> SessionAttendanc
         "leader_index_number": session.leader.index_number,
         "mode": session.mode,
     }
-    numbers = {cells.get("participant_index_number", "") for _n, cells in table.rows} - {""}
-    people = {p.index_number: p for p in Person.objects.active().filter(index_number__in=numbers)}
+    numbers = [cells.get("participant_index_number", "") for _n, cells in table.rows]
+    people = resolve_people(scope, [n for n in numbers if n and n != session.leader.index_number], purpose=Purpose.RECORD, session=session).matches
     for number, cells in table.rows:
         for column, value in expected.items():
             given = cells.get(column, "")
             if given and given != value:
                 errors.append(Problem(number, column, _("%(given)s is not this session’s %(expected)s") % {"given": given, "expected": value}))
         index_number, name = cells.get("participant_index_number", ""), cells.get("participant_name", "")
-        if index_number and index_number not in people:
-            errors.append(Problem(number, "participant_index_number", _("%(value)s is not an active person") % {"value": index_number}))
-        elif index_number == session.leader.index_number:
+        if index_number == session.leader.index_number:
             warnings.append(Problem(number, "participant_index_number", _("the leader is not counted as their own participant")))
+        elif index_number and index_number not in people:
+            errors.append(Problem(number, "participant_index_number", refusal_message(index_number, Purpose.RECORD)))
         elif index_number and people[index_number] in report.people:
             warnings.append(Problem(number, "participant_index_number", _("%(value)s is listed twice and counts once") % {"value": index_number}))
         elif index_number:
@@ -528,12 +646,13 @@ def attendance_sheet_plan(*, session: Session, table: Table) -> SessionAttendanc
 
 
 def attendance_record_sheet(*, session: Session, table: Table, actor, dry_run: bool = False, now: datetime.datetime | None = None) -> SessionAttendanceReport:
-    """Record a paper sign-in sheet's rows for the session (method `sheet`), all or nothing;
-    with dry_run only the preview. Raises SigninError when attendance cannot be recorded now."""
+    """Record a paper sign-in sheet's rows for the session (method `sheet`), all or nothing,
+    matched within what `actor` may record; with dry_run only the preview. Raises SigninError
+    when attendance cannot be recorded now."""
     problem = recording_problem(session, now)
     if problem:
         raise SigninError(problem)
-    report = attendance_sheet_plan(session=session, table=table)
+    report = attendance_sheet_plan(session=session, table=table, scope=scope_for(actor))
     if report.ok and not dry_run:
         _record(session=session, report=report, method=AttendanceMethod.SHEET, actor=actor, action="attendance.sheet")
     return report

@@ -13,14 +13,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.scope import attendance_import_entity_ids, led_session_or_404, scope_for, session_or_404, visible_sessions
+from accounts.scope import attendance_import_entity_ids, guest_session_or_404, led_session_or_404, scope_for, session_or_404, visible_sessions
+from cascade.tabular import Purpose
 from cascade.uploads import preview_then_confirm
 from oversight.selectors import current_cycle
 
-from .forms import AttendanceUploadForm, RespondForm, ScheduleForm, SplitForm
+from .forms import AttendanceUploadForm, GuestForm, RespondForm, ScheduleForm, SplitForm
 from .kit_translations import published_kit_reader
 from .models import Cycle, Invitation, Scenario, ScenarioVote, SessionStatus
-from .scheduling import MAX_PER_SESSION, invitation_respond, propose_split, session_cancel, session_schedule, session_update
+from .scheduling import MAX_PER_SESSION, invitation_respond, propose_split, session_add_guests, session_cancel, session_schedule, session_update
 from .services import attendance_import
 
 
@@ -47,6 +48,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "session": session,
         "is_leader": is_leader,
         "is_monitor": scope.person is not None and session.monitor_id == scope.person.pk,
+        "adds_guests": session.leader.entity_id in scope.named_entity_ids and session.status != SessionStatus.CANCELLED,
         "attendees": session.attendances.select_related("person__unit").order_by("person__name"),
         "guests": session.unmatched.order_by("name"),
         "invitations": session.invitations.select_related("person").order_by("person__name"),
@@ -85,7 +87,7 @@ def schedule(request: HttpRequest) -> HttpResponse:
     cycle = current_cycle()
     if scope.person is None or cycle is None:
         raise Http404
-    form = ScheduleForm(request.POST or None, leader=scope.person, initial={"invitees": _team_ids(scope.person)})
+    form = ScheduleForm(request.POST or None, scope=scope, initial={"invitees": _team_ids(scope.person)})
     if request.method == "POST" and form.is_valid():
         people = form.cleaned_data["people"]
         if len(people) > MAX_PER_SESSION or "split" in request.POST:
@@ -142,7 +144,7 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "languages": [code for code in session.languages.split(",") if code],
         "invitees": list(session.invitations.values_list("person_id", flat=True)),
     }
-    form = ScheduleForm(request.POST or None, leader=scope.person, initial=initial)
+    form = ScheduleForm(request.POST or None, scope=scope, initial=initial)
     # Invitees from outside the team stay listed under "also invite".
     team = set(form.fields["invitees"].queryset.values_list("pk", flat=True))
     form.initial["others"] = "\n".join(session.invitations.exclude(person_id__in=team).values_list("person__index_number", flat=True))
@@ -158,9 +160,30 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def session_guests(request: HttpRequest, pk: int) -> HttpResponse:
+    """A focal point or head invites guests from any entity to a session of their entity. Each
+    guest is named by index number and e-mail address together, so that guessing index numbers
+    finds nobody; once invited, the guest is one of the session's invitees, whom its leader sees."""
+    scope = scope_for(request.user)
+    session = guest_session_or_404(scope, pk)
+    if session.status == SessionStatus.CANCELLED:
+        raise Http404
+    form = GuestForm(request.POST or None, scope=scope, session=session)
+    if request.method == "POST" and form.is_valid():
+        added = session_add_guests(session=session, people=form.cleaned_data["guests"], actor=request.user, base_url=_base_url(request))
+        messages.success(request, ngettext("%(count)d guest invited.", "%(count)d guests invited.", added) % {"count": added})
+        return redirect("dialogues:session_detail", session.pk)
+    return render(request, "dialogues/session_guests.html", {"form": form, "session": session})
+
+
+@login_required
 @require_POST
 def session_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
     session = led_session_or_404(scope_for(request.user), pk)
+    if request.POST.get("confirm") != "on" and session.invitations.exists():
+        messages.error(request, _("Confirm that you want to cancel the session: every invitee is told and their calendar entry removed."))
+        return redirect("dialogues:session_detail", session.pk)
     try:
         session_cancel(session=session, actor=request.user, base_url=_base_url(request))
     except ValidationError as exc:
@@ -221,6 +244,7 @@ def attendance_upload(request: HttpRequest) -> HttpResponse:
     return preview_then_confirm(
         request,
         kind="attendance",
+        purpose=Purpose.ATTENDANCE_FILE,
         template="dialogues/attendance_upload.html",
         run=run,
         form_class=AttendanceUploadForm,

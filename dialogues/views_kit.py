@@ -21,7 +21,7 @@ from accounts.scope import scope_for
 from . import kit_services as services
 from .kit_forms import AgendaItemForm, KitForm, MoveForm, PublishForm, QuestionForm, ScenarioForm, initial_of
 from .kit_selectors import kit_for_cycle, latest_cycle, total_minutes
-from .kit_translations import kit_reader, translation_progress
+from .kit_translations import incomplete_languages, kit_reader, translation_progress
 from .models import AgendaItem, Cycle, DiscussionQuestion, Kit, Scenario
 
 EDIT_TEMPLATE = "dialogues/kit/edit.html"
@@ -115,6 +115,8 @@ def _editor_context(cycle: Cycle, kit: Kit | None, bound: dict[str, forms.Form] 
     context["new_scenario_form"] = form(ScenarioForm, "scenario-new")
     context["problems"] = services.kit_problems(kit) if not kit.published else []
     context["translations"] = translation_progress(kit)
+    context["incomplete"] = [p for p in context["translations"] if p.translated < p.total]
+    context["shares"] = ", ".join(f"{p.name} {round(100 * p.translated / p.total) if p.total else 100}\u00a0%" for p in context["incomplete"])
     return context
 
 
@@ -169,6 +171,17 @@ def kit_publish(request: HttpRequest, year: int) -> HttpResponse:
     kit = _kit_or_404(cycle)
     form = PublishForm(request.POST)
     publish = form.is_valid() and form.cleaned_data["publish"]
+    confirmed = form.is_valid() and form.cleaned_data["confirm"]
+    unconfirmed = ""
+    if not publish and kit.published and not confirmed:
+        unconfirmed = _("Confirm that you want to withdraw the kit: leaders and participants stop seeing it at once.")
+    elif publish and not kit.published and not confirmed and not services.kit_problems(kit) and incomplete_languages(kit):
+        unconfirmed = _("Confirm that you want to publish with languages incomplete.")
+    if unconfirmed:
+        if not _is_htmx(request):
+            messages.error(request, unconfirmed)
+            return redirect(reverse("dialogues:kit_edit", args=[cycle.year]) + "#kit-status")
+        return _answer(request, cycle, part="status", anchor="kit-status", message=unconfirmed)
     try:
         services.kit_publish(actor=request.user, kit=kit, published=publish)
     except services.KitNotReady as not_ready:

@@ -22,6 +22,7 @@ from .models import CaptureKind, Session, SessionCapture
 from .running import (
     facilitator_agenda,
     facilitator_scenarios,
+    room_slides,
     session_capture_add,
     session_capture_delete,
     session_captures,
@@ -83,6 +84,21 @@ def facilitate(request: HttpRequest, pk: int) -> HttpResponse:
     """The leader's full-screen page while running the session; only the leader may open it."""
     session = led_session_or_404(scope_for(request.user), pk)
     return _facilitate_page(request, session)
+
+
+@login_required
+@require_GET
+def room(request: HttpRequest, pk: int) -> HttpResponse:
+    """The room view for the projector: the kit as full-screen slides (agenda, ground rules,
+    each scenario and its questions), moved with the arrow keys; never the leader's notes.
+    Facilitator mode stays on the leader's own screen."""
+    session = led_session_or_404(scope_for(request.user), pk)
+    kit = session_kit(session)
+    if kit is None:
+        messages.info(request, _("The room view shows the dialogue kit, which the Ethics Office has not published yet."))
+        return redirect("dialogues:facilitate", session.pk)
+    reader = kit_reader(kit, request.LANGUAGE_CODE)
+    return render(request, "dialogues/running/room.html", {"session": session, "reader": reader, "slides": room_slides(session, reader)})
 
 
 @login_required

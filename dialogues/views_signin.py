@@ -7,6 +7,7 @@ on the busiest page there is.
 """
 
 import datetime
+import re
 
 import segno
 from django import forms
@@ -27,12 +28,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.scope import led_session_or_404, monitored_session_or_404, scope_for
 from accounts.services import staged_file_put, staged_file_take
 from cascade.forms import ConfirmForm, TableUploadForm
-from cascade.tabular import Problem, TableError
+from cascade.tabular import Problem, Purpose, TableError, limits_for
 from cascade.uploads import preview_then_confirm
 from org.models import Person
 
 from .models import Attendance, Session
 from .signin import (
+    GUEST_CHOICE,
     SelfSignIn,
     SessionAttendanceReport,
     SigninError,
@@ -216,8 +218,8 @@ def attendance_monitor(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Attendance saved: %(added)d added, %(removed)d removed.") % {"added": added, "removed": removed})
         return redirect("dialogues:attendance_monitor", pk=session.pk)
     methods = dict(Attendance.objects.filter(session=session).values_list("person_id", "method"))
-    people = [(person, methods.get(person.pk)) for person in attendance_candidates(session)]
     is_leader = session.leader_id == scope.person.pk
+    people = [(person, methods.get(person.pk)) for person in attendance_candidates(session, with_reports=is_leader)]
     context = {
         "session": session,
         "people": people,
@@ -248,18 +250,34 @@ def monitor_appoint(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 class ConferenceReportForm(TableUploadForm):
-    file = forms.FileField(label=gettext_lazy("Attendance report (CSV exported from Teams)"),
-                           help_text=gettext_lazy("As downloaded, or re-saved from a spreadsheet."))
+    file = forms.FileField(label=gettext_lazy("Attendance report (CSV or XLSX from Teams)"),
+                           help_text=gettext_lazy("As downloaded, in any language, or re-saved from a spreadsheet."))
+
+
+PICK = re.compile(r"^pick-(\d{1,4})$")
+
+
+def _picks(post) -> dict[str, str]:
+    """The leader's choices for names that fit several people: `pick-N` (a candidate's id, or
+    "guest") for the name sent back in `pick-N-name`."""
+    picks = {}
+    for key in post:
+        if (match := PICK.match(key)) and (name := post.get(f"pick-{match.group(1)}-name")):
+            picks[name] = post.get(key, "")
+    return picks
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def attendance_conference(request: HttpRequest, pk: int) -> HttpResponse:
-    """Upload a video-conference attendance report, preview who is matched, then confirm. The
-    report is not a table of columns, so this view stages the raw file itself."""
+    """Upload a video-conference attendance report, preview who is matched (and, for a name that
+    fits several people, choose who it is), then confirm. The report is not a table of columns,
+    so this view stages the raw file itself; a confirmation without a choice for every such name
+    records nothing and shows the preview again."""
     session = monitored_session_or_404(scope_for(request.user), pk)
     context: dict = {"session": session, "problem": recording_problem(session)}
-    form = ConferenceReportForm()
+    limits = limits_for(Purpose.CONFERENCE_REPORT)
+    form = ConferenceReportForm(limits=limits)
     kind = f"conference-{session.pk}"
     try:
         if request.method == "POST" and "staged" in request.POST:
@@ -268,11 +286,15 @@ def attendance_conference(request: HttpRequest, pk: int) -> HttpResponse:
             if staged is None:
                 messages.error(request, _("That preview has expired; upload the file again."))
                 return redirect(request.path)
-            report = attendance_record_conference(session=session, data=bytes(staged.data), actor=request.user)
-            messages.success(request, _("Attendance recorded: %(summary)s.") % {"summary": report.summary()})
-            return redirect("dialogues:attendance_monitor", pk=session.pk)
-        if request.method == "POST":
-            form = ConferenceReportForm(request.POST, request.FILES)
+            data = bytes(staged.data)
+            report = attendance_record_conference(session=session, data=data, actor=request.user, picks=_picks(request.POST))
+            if report.written:
+                messages.success(request, _("Attendance recorded: %(summary)s.") % {"summary": report.summary()})
+                return redirect("dialogues:attendance_monitor", pk=session.pk)
+            context.update(report=report, staged=staged_file_put(user=request.user, kind=kind, data=data).pk,
+                           pick_error=_("Choose who each name below is; nothing was recorded yet."))
+        elif request.method == "POST":
+            form = ConferenceReportForm(request.POST, request.FILES, limits=limits)
             if form.is_valid():
                 data = form.cleaned_data["file"]
                 context["report"] = attendance_record_conference(session=session, data=data, actor=request.user, dry_run=True)
@@ -282,6 +304,7 @@ def attendance_conference(request: HttpRequest, pk: int) -> HttpResponse:
     except SigninError as exc:
         context["problem"] = str(exc)
     context["form"] = form
+    context["guest_choice"] = GUEST_CHOICE
     return render(request, "dialogues/signin/conference.html", context)
 
 
@@ -300,6 +323,7 @@ def attendance_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     return preview_then_confirm(
         request,
         kind=f"sheet-{session.pk}",
+        purpose=Purpose.SIGNIN_SHEET,
         template="dialogues/signin/sheet.html",
         run=run,
         done_message=_("Sign-in sheet recorded: %(summary)s."),

@@ -11,6 +11,16 @@ How an attendee gets a token
       time, a random UUID key.
     They share the session and nothing else.
 
+    Opening the form uses nothing; only sending does. The browser that opened it keeps the
+    token in a cookie (`assess_<session>`, HttpOnly, SameSite=Strict, path /feedback/) until
+    the answer is sent, so that an attendee who closed the tab can come back from "Sessions you
+    attended" on the same device and finish. What changed in the threat model: the token now
+    also lives on the attendee's device until it is used (anyone who uses that device and
+    account can send the answer in their place, as they could read the link before), and the
+    attendee's signed-in requests to /feedback/ carry it, so a server that logged cookies could
+    pair person and token; Cascade logs none and the database still holds no pair. Another
+    device gets no second token: nothing on the server says whose token is whose.
+
 How an answer is stored
     `assessment_submit` finds the token by its hash, deletes it and stores the answer in one
     transaction. `FacilitatorAssessment` holds the session, the answers and the day (a date,
@@ -48,17 +58,46 @@ Order of writes (the remaining risk, and the mitigation chosen)
       the thresholds limit, and do not remove, that risk.
 
 What may be shown
-    A group of answers (a session, a pool, a unit, an entity) shows its ratings only from
-    `CASCADE_MIN_RESPONSES` answers (default 5) and its free texts only from
-    `CASCADE_MIN_COMMENTS` (default 10), the defaults of Microsoft Viva Glint. In a table with a
-    total, `suppress` also hides the next-smallest cells (or the total) wherever a hidden cell
-    could be worked out by subtraction.
+    A group of answers (a session, a leader's pool, a unit, an entity, the organization) shows
+    its ratings only from `CASCADE_MIN_RESPONSES` answers (default 5) and its free texts only
+    from `CASCADE_MIN_COMMENTS` (default 10), the defaults of Microsoft Viva Glint. Below the
+    threshold a page says "fewer than 5", never the exact count (`shown_count`).
+
+    Thresholds on each table are not enough: whoever sees two groups, one inside the other, can
+    subtract them (a head of entity who leads sessions sees her sessions, 5 answers, and her
+    unit, 6: 6 x 3.5 - 5 x 4.0 is the sixth answer). So the rule is written over everything one
+    viewer can see, across tables and pages (`groups_to_hide`, complementary suppression as in
+    statistical disclosure control):
+    - every group shown holds at least the minimum;
+    - for every group G shown, the answers of G outside all the smaller groups shown inside it
+      (the part nothing shown covers, G's "residual") are none or at least the minimum; in
+      particular, two shown groups one inside the other differ by none or by the minimum.
+    The groups a viewer sees are nested (session, pool, unit, entity, organization: each two
+    are disjoint or one holds the other), and then this is exact: whatever can be worked out
+    by adding and subtracting shown groups is a union of residuals, so at least the minimum.
+    Where a group breaks the rule, the smallest of it and of the largest shown groups inside it
+    is hidden (a viewer's own groups before the published ones of the same size), again until
+    nothing breaks it. A hidden group shows no average and no distribution, only its number of
+    answers, and that only from the minimum (a count is no answer; "fewer than 5" below it).
+
+    Two layers keep what several people see alike. The groups published to several people
+    (units, entities and the organization's total, on the entity pages, the Ethics Office's
+    insight and the annual report) are decided once per cycle from those groups alone, the same
+    for every viewer (`feedback.results.cycle_assessment_results`). A viewer's own groups (a
+    leader's sessions, the pool of her small sessions, her groups of comments) are then decided
+    with every published group she also sees, whose decisions are fixed: only her own groups
+    give way. The cycles are disjoint and decided apart; the previous cycle in the annual
+    report is the same as on its own pages. Free texts follow the same rule with their own
+    threshold. What remains: a leader who watches her own results change after one more answer
+    (above); and two people who pool what each was shown, such as a leader who tells her head
+    of entity her own session's averages, which the head's pages did not show beside the unit.
 """
 
 import base64
 import hashlib
 import random
 import secrets
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -209,14 +248,16 @@ def pooled(label: str, cells) -> Cell:
     return total
 
 
-def assessment_cells(answers, key: str) -> dict:
-    """One Cell per value of `key` (a field path of FacilitatorAssessment), in one query."""
+def assessment_cells(answers, key: str, *more: str) -> dict:
+    """One Cell per value of `key` (a field path of FacilitatorAssessment), in one query; with
+    `more` field paths, per tuple of the values of all of them."""
     aggregates = {f"sum_{name}": Sum(name) for name in ASSESSMENT_RATINGS}
     aggregates.update({f"overall_{i}": Count("pk", filter=Q(overall=i)) for i in range(1, 6)})
     cells = {}
-    for row in answers.values(key).annotate(n=Count("pk"), **aggregates).order_by():
-        cells[row[key]] = Cell(
-            label=str(row[key]),
+    for row in answers.values(key, *more).annotate(n=Count("pk"), **aggregates).order_by():
+        value = tuple(row[k] for k in (key, *more)) if more else row[key]
+        cells[value] = Cell(
+            label=str(value),
             n=row["n"],
             sums={name: row[f"sum_{name}"] or 0 for name in ASSESSMENT_RATINGS},
             distribution=[row[f"overall_{i}"] for i in range(1, 6)],
@@ -224,37 +265,95 @@ def assessment_cells(answers, key: str) -> dict:
     return cells
 
 
-def suppress(cells: list[Cell], total: Cell, *, minimum: int, total_hidden: bool = False) -> None:
-    """Mark which cells of a one-level table (cells that add up to `total`) may not be shown.
+def fewer_than(minimum: int) -> str:
+    # Translators: a number of answers below the threshold, such as "fewer than 5".
+    return _("fewer than %(minimum)s") % {"minimum": minimum}
 
-    - a cell with answers but fewer than `minimum` is hidden; so is the total below `minimum`;
-    - complementary suppression: while the total is shown and the hidden cells together are
-      one cell or fewer than `minimum` answers (so subtracting the shown cells from the total
-      would reveal them), the next-smallest shown cell is hidden too; when none is left, the
-      total is hidden;
-    - when the total is hidden from above (`total_hidden`: a higher-level table hides it) and
-      every cell is shown, the smallest is hidden, so that the cells do not add up to it.
-    Empty cells show nothing and are left alone."""
-    for cell in cells:
-        cell.hidden = 0 < cell.n < minimum
-    total.hidden = total_hidden or total.n < minimum
 
-    def hidden_cells():
-        return [c for c in cells if c.hidden and c.n]
+def shown_count(n: int, minimum: int) -> int | str:
+    """A group's number of answers as pages and exports show it: "fewer than 5" below the
+    threshold (never the exact 1 to 4), the number otherwise."""
+    return fewer_than(minimum) if 0 < n < minimum else n
 
-    def shown_cells():
-        return sorted((c for c in cells if not c.hidden and c.n), key=lambda c: (c.n, c.label))
 
-    while not total.hidden and hidden_cells():
-        group = hidden_cells()
-        if len(group) > 1 and sum(c.n for c in group) >= minimum:
-            break
-        candidates = shown_cells()
-        if not candidates:
-            total.hidden = True
-            break
-        candidates[0].hidden = candidates[0].complementary = True
-    if total.hidden and total.n and not hidden_cells():
-        candidates = shown_cells()
-        if len(candidates) > 1 or (candidates and total_hidden):
-            candidates[0].hidden = candidates[0].complementary = True
+# --- suppression across everything one viewer sees ------------------------------------------
+
+
+@dataclass(frozen=True)
+class Group:
+    """A group of answers one viewer may see: `members` are atoms of answers (sessions, or the
+    rest of a unit) that never straddle two groups partly; `rank` orders groups of one size
+    when one must be hidden: the lower rank first (a session 0 ... the organization 4)."""
+
+    key: Hashable
+    members: frozenset
+    rank: int = 0
+
+
+def groups_to_hide(groups: Iterable[Group], sizes: Mapping[Hashable, int], *, minimum: int, fixed: Mapping[Hashable, bool] | None = None) -> set:
+    """The keys of the groups to hide so that nothing below `minimum` answers can be worked out
+    from the groups shown (the rule and why it holds: the module's docstring).
+
+    `sizes` gives the answers of each atom. `fixed` gives decisions taken before ({key: hidden}),
+    kept as they are: a group fixed as shown is never chosen to be hidden (the viewer's other
+    groups give way), unless nothing else could repair the rule (not possible when the fixed
+    decisions came from a run of this function over the fixed groups). Groups without answers
+    show nothing and are never in the result.
+
+    Groups are checked from the smallest; each is repaired, if need be, by hiding the smallest of
+    it and of the largest shown groups inside it (ties: the lower rank, then the key), until it
+    keeps the rule. Hiding a group inside a repaired one keeps the groups in between repaired
+    (their residual gains the hidden group's residual, none or at least the minimum); a final
+    pass checks everything again for groups that overlap without nesting."""
+    fixed = fixed or {}
+    members, n, rank = {}, {}, {}
+    for group in groups:
+        inside = frozenset(atom for atom in group.members if sizes.get(atom, 0) > 0)
+        if inside:
+            members[group.key], rank[group.key] = inside, group.rank
+            n[group.key] = sum(sizes[atom] for atom in inside)
+    keys = sorted(members, key=lambda key: (n[key], rank[key], repr(key)))
+    hidden = {key for key in keys if n[key] < minimum or fixed.get(key) is True}
+
+    # inside[G]: the groups whose members are a proper part of G's, found through one atom.
+    holders: dict = {}
+    for key in keys:
+        for atom in members[key]:
+            holders.setdefault(atom, []).append(key)
+    inside: dict = {key: [] for key in keys}
+    outside: dict = {key: [] for key in keys}
+    for key in keys:
+        atom = next(iter(members[key]))
+        for other in holders[atom]:
+            if members[key] < members[other]:
+                inside[other].append(key)
+                outside[key].append(other)
+
+    def breach(key) -> list | None:
+        """The groups that may be hidden to repair `key`, or None when it keeps the rule."""
+        shown_inside = [h for h in inside[key] if h not in hidden]
+        for h in shown_inside:
+            if 0 < n[key] - n[h] < minimum:
+                return [key, h]
+        covered = set().union(*(members[h] for h in shown_inside)) if shown_inside else set()
+        residual = sum(sizes[atom] for atom in members[key] if atom not in covered)
+        if 0 < residual < minimum:
+            within = set(inside[key])
+            largest = [h for h in shown_inside if not any(o in within and o not in hidden for o in outside[h])]
+            return [key, *largest]
+        return None
+
+    def repair(key) -> bool:
+        changed = False
+        while key not in hidden and (candidates := breach(key)) is not None:
+            movable = [c for c in candidates if fixed.get(c) is not False] or [key]
+            victim = min(movable, key=lambda c: (n[c], rank[c], repr(c)))
+            hidden.add(victim)
+            changed = True
+        return changed
+
+    for key in keys:
+        repair(key)
+    while any([repair(key) for key in keys]):
+        pass
+    return hidden

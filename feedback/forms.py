@@ -106,6 +106,15 @@ class QuestionForm(forms.Form):
         return data
 
 
+class AskForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your question about the materials"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4, "dir": "auto"}),
+        help_text=_("Before your session: a scenario, a rule or a word in the guide you are unsure of. Do not name anyone."),
+    )
+
+
 class QueueFilterForm(forms.Form):
     cycle = forms.ModelChoiceField(label=_("Cycle"), queryset=Cycle.objects.all(), to_field_name="year", required=False, empty_label=None)
     status = forms.ChoiceField(label=_("Status"), choices=[("", _("Any status")), *QuestionStatus.choices], required=False)

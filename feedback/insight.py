@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from cascade.exports import safe_cell, xlsx_bytes
 from dialogues.models import Cycle
 
-from .anonymity import min_comments
+from .anonymity import min_comments, shown_count
 from .models import ASSESSMENT_RATINGS, FacilitatorAssessment, LeaderFeedback, Question
 from .results import AssessmentTable, entities_assessment_table, entities_shown_texts
 from .themes import Theme, themes
@@ -174,7 +174,7 @@ def insight_sheets(insight: Insight) -> dict[str, list[list]]:
     assessed[0] += [_("Overall rated %(n)d") % {"n": i} for i in range(1, 6)] + [_("Note")]
     for cell in [*insight.assessments.rows, insight.assessments.total]:
         if cell.hidden:
-            assessed.append([cell.label, cell.n, *[""] * 10, hidden])
+            assessed.append([cell.label, shown_count(cell.n, insight.assessments.minimum), *[""] * 10, hidden])
         else:
             assessed.append([cell.label, cell.n, *(_average(a) for a in cell.average_list), *cell.distribution, ""])
     theme_rows = [[_("Group"), _("Theme"), _("Answers"), _("Example 1"), _("Example 2"), _("Example 3")]]

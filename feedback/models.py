@@ -71,6 +71,11 @@ class QuestionStatus(models.TextChoices):
     PUBLISHED = "published", _("Published")
 
 
+class QuestionKind(models.TextChoices):
+    SESSION = "session", _("Raised in a session")
+    MATERIALS = "materials", _("About the materials, before a session")
+
+
 class Question(models.Model):
     """A question a session could not answer, forwarded to the Ethics Office. The session is
     kept only to route the answer back to its leader; no participant's name is ever stored."""
@@ -79,6 +84,10 @@ class Question(models.Model):
     entity = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="+", verbose_name=_("entity"))
     session = models.ForeignKey(Session, null=True, blank=True, on_delete=models.SET_NULL, related_name="questions", verbose_name=_("session"))
     text = models.TextField(_("question"))
+    # A leader may ask about the materials before holding a session: then no session, and the
+    # answer goes back to who asked.
+    kind = models.CharField(_("kind"), max_length=20, choices=QuestionKind, default=QuestionKind.SESSION)
+    asked_by = models.ForeignKey("org.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("asked by"))
     status = models.CharField(_("status"), max_length=20, choices=QuestionStatus, default=QuestionStatus.NEW)
     assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("assigned to"))
     answer = models.TextField(_("answer"), blank=True)

@@ -124,7 +124,7 @@ def feedback_scenarios(session: Session) -> QuerySet[Scenario]:
 
 def ethics_office_staff() -> QuerySet[User]:
     """Users who may be assigned a question."""
-    return User.objects.filter(grants__role=Role.ETHICS_OFFICE, is_active=True).distinct().order_by("email")
+    return User.objects.filter(grants__role=Role.ETHICS_OFFICE, grants__suspended_at__isnull=True, is_active=True).distinct().order_by("email")
 
 
 def question_queue(cycle: Cycle, *, status: str = "", entity: Entity | None = None) -> QuerySet[Question]:
@@ -138,8 +138,13 @@ def question_queue(cycle: Cycle, *, status: str = "", entity: Entity | None = No
 
 
 def leader_questions(leader: Person) -> QuerySet[Question]:
-    """Questions from the sessions a person led, newest cycle first, with their session."""
-    return Question.objects.filter(session__leader=leader).select_related("session", "cycle").order_by("-cycle__year", "created_at", "pk")
+    """Questions from the sessions a person led and those they asked about the materials,
+    newest cycle first, with their session."""
+    return (
+        Question.objects.filter(Q(session__leader=leader) | Q(asked_by=leader))
+        .select_related("session", "cycle")
+        .order_by("-cycle__year", "created_at", "pk")
+    )
 
 
 def faq_questions(cycle: Cycle) -> QuerySet[Question]:

@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 
 from accounts.services import audit_record
 from dialogues.invitations import language_of
-from dialogues.models import Session
+from dialogues.models import Cycle, Session
+from org.models import Person
 
 from . import selectors
-from .models import LeaderFeedback, Question, QuestionStatus
+from .models import LeaderFeedback, Question, QuestionKind, QuestionStatus
 
 MAX_QUESTION_LENGTH = 2000
 MAX_QUESTIONS_PER_SESSION = 50
@@ -105,12 +106,30 @@ def leader_feedback_save(*, session: Session, data: dict, actor) -> LeaderFeedba
 # --- the Ethics Office's questions ------------------------------------------------------
 
 
+MAX_QUESTION_LENGTH = 2000
+
+
+def question_ask(*, leader: Person, cycle: Cycle, text: str, actor) -> Question:
+    """A leader asks the Ethics Office about the materials before holding a session; the
+    question joins the same queue, marked as such, and the answer comes back to them."""
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError(_("Write your question."))
+    if len(text) > MAX_QUESTION_LENGTH:
+        raise ValidationError(_("Keep it under %(limit)d characters.") % {"limit": MAX_QUESTION_LENGTH})
+    with transaction.atomic(durable=True):
+        question = Question.objects.create(cycle=cycle, entity_id=leader.entity_id, kind=QuestionKind.MATERIALS, asked_by=leader, text=text)
+        audit_record(actor=actor, action="question.ask", target=f"question:{question.pk}", detail={"kind": QuestionKind.MATERIALS})
+    return question
+
+
 def answer_message(question: Question, *, base_url: str = "") -> EmailMessage | None:
-    """The e-mail that brings an answer to the session's leader, in the leader's language."""
+    """The e-mail that brings an answer to the session's leader (or to the leader who asked
+    about the materials), in their language."""
     session = question.session
-    if session is None or not session.leader.email:
+    leader = session.leader if session is not None else question.asked_by
+    if leader is None or not leader.email:
         return None
-    leader = session.leader
     language = language_of(leader)
     with translation.override(language):
         context = {"question": question, "session": session, "leader": leader, "questions_url": base_url + reverse("feedback:my_questions")}
@@ -120,7 +139,7 @@ def answer_message(question: Question, *, base_url: str = "") -> EmailMessage | 
 
 
 def _send_answer(question_id: int, base_url: str) -> None:
-    question = Question.objects.select_related("session__leader", "session__cycle").get(pk=question_id)
+    question = Question.objects.select_related("session__leader", "session__cycle", "asked_by").get(pk=question_id)
     message = answer_message(question, base_url=base_url)
     if message is not None:
         mailers.default.send_messages([message])

@@ -38,7 +38,16 @@ class KitPoint:
 @dataclass(frozen=True)
 class Suggestion:
     point: KitPoint
-    score: float  # cosine similarity, 0 to 1
+    score: float  # cosine similarity, 0 to 1: for the order, never shown as a number
+
+    @property
+    def closeness(self) -> str:
+        """How close the point is to the question, in words a reader can use."""
+        if self.score >= 0.5:
+            return _("Very close")
+        if self.score >= 0.25:
+            return _("Close")
+        return _("Loosely related")
 
 
 def _normalize(text: str) -> str:

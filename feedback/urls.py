@@ -16,6 +16,7 @@ urlpatterns = [
     path("my/sessions/", views_assessment.my_sessions, name="my_sessions"),
     path("my/sessions/<int:pk>/assess/", views_assessment.assess_issue, name="assess_issue"),
     path("assess/thanks/", views_assessment.assess_thanks, name="assess_thanks"),
+    path("assess/preview/", views_assessment.assess_preview, name="assess_preview"),
     path("assess/<str:token>/", views_assessment.assess, name="assess"),
     path("my/assessments/", views_assessment.my_assessments, name="my_assessments"),
     path("entities/<str:code>/assessments/", views_assessment.entity_assessments, name="entity_assessments"),

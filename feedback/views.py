@@ -17,7 +17,7 @@ from dialogues.running import sign_in_sheet
 from oversight.selectors import current_cycle
 
 from . import selectors
-from .forms import LeaderFeedbackForm, QuestionForm, QueueFilterForm
+from .forms import AskForm, LeaderFeedbackForm, QuestionForm, QueueFilterForm
 from .models import LeaderFeedback, Question
 from .selectors import (
     ethics_office_staff,
@@ -32,7 +32,7 @@ from .selectors import (
     session_is_held,
     sessions_not_reported,
 )
-from .services import leader_feedback_save, question_update
+from .services import leader_feedback_save, question_ask, question_update
 from .suggest import suggestions_for
 
 
@@ -99,13 +99,27 @@ def my_reports(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def my_questions(request: HttpRequest) -> HttpResponse:
-    """Questions forwarded from the user's sessions and the Ethics Office's answers."""
+    """Questions forwarded from the user's sessions, those they asked about the materials before
+    a session (managers), and the Ethics Office's answers."""
     scope = scope_for(request.user)
     if scope.person is None:
         raise Http404
-    return render(request, "feedback/my_questions.html", {"questions": leader_questions(scope.person)})
+    cycle = current_cycle()
+    form = AskForm(request.POST or None) if scope.is_manager and cycle is not None else None
+    if request.method == "POST":
+        if form is None:
+            raise Http404
+        if form.is_valid():
+            try:
+                question_ask(leader=scope.person, cycle=cycle, text=form.cleaned_data["text"], actor=request.user)
+            except ValidationError as error:
+                form.add_error("text", error)
+            else:
+                messages.success(request, _("Your question is with the Ethics Office; the answer will come by e-mail and appear here."))
+                return redirect("feedback:my_questions")
+    return render(request, "feedback/my_questions.html", {"questions": leader_questions(scope.person), "form": form})
 
 
 # --- the focal point -------------------------------------------------------------------

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -22,6 +23,21 @@ from .models import ASSESSMENT_RATINGS
 from .results import attended_sessions_to_assess, entity_assessment_table, leader_assessment_results
 
 RATING_COLUMNS = [RATING_LABELS[name] for name in ASSESSMENT_RATINGS]
+# The device that opened the form keeps its token until the answer is sent, so that a closed
+# tab can be reopened from "Sessions you attended". The server keeps nothing of it.
+RESUME_COOKIE_PATH = "/feedback/"
+RESUME_COOKIE_DAYS = 120
+
+
+def _resume_cookie(session_id: int) -> str:
+    return f"assess_{session_id}"
+
+
+def _resumable_token(request: HttpRequest, session_id: int) -> str | None:
+    """The unused token this device holds for the session, or None."""
+    token = request.COOKIES.get(_resume_cookie(session_id), "")
+    session = token_session(token)
+    return token if session is not None and session.pk == session_id else None
 
 
 def _private(response: HttpResponse) -> HttpResponse:
@@ -44,7 +60,10 @@ def my_sessions(request: HttpRequest) -> HttpResponse:
     cycle = current_cycle()
     if scope.person is None or cycle is None:
         raise Http404
-    sessions = attended_sessions_to_assess(cycle, scope.person)
+    sessions = list(attended_sessions_to_assess(cycle, scope.person))
+    for session in sessions:
+        token = _resumable_token(request, session.pk) if session.token_issued else None
+        session.resume_url = reverse("feedback:assess", args=[token]) if token else ""
     return render(request, "feedback/my_sessions.html", {"cycle": cycle, "sessions": sessions})
 
 
@@ -56,9 +75,22 @@ def assess_issue(request: HttpRequest, pk: int) -> HttpResponse:
     session = attended_session_or_404(scope, pk)
     token = assessment_token_issue(session=session, person=scope.person)
     if token is None:
+        token = _resumable_token(request, session.pk)
+        if token is not None:  # opened on this device and not sent yet: back to the same form
+            return redirect("feedback:assess", token=token)
         messages.info(request, _("You already received your assessment link for this session: each attendee gets one."))
         return redirect("feedback:my_sessions")
-    return redirect("feedback:assess", token=token)
+    response = redirect("feedback:assess", token=token)
+    response.set_cookie(
+        _resume_cookie(session.pk),
+        token,
+        max_age=RESUME_COOKIE_DAYS * 24 * 3600,
+        path=RESUME_COOKIE_PATH,
+        secure=request.is_secure(),
+        httponly=True,
+        samesite="Strict",
+    )
+    return response
 
 
 @never_cache
@@ -78,9 +110,18 @@ def assess(request: HttpRequest, token: str) -> HttpResponse:
             form.add_error(None, error)
         else:
             # No flash message: it would be kept in the user's session, beside their name.
-            return redirect("feedback:assess_thanks")
+            response = redirect("feedback:assess_thanks")
+            response.delete_cookie(_resume_cookie(session.pk), path=RESUME_COOKIE_PATH, samesite="Strict")
+            return response
     status = 400 if form.is_bound and form.errors else 200
     return _private(render(request, "feedback/assess.html", {"session": session, "form": form}, status=status))
+
+
+@login_required
+@require_GET
+def assess_preview(request: HttpRequest) -> HttpResponse:
+    """Appendix F as a participant reads it before the session: the questions, no form."""
+    return render(request, "feedback/assess_preview.html", {"form": FacilitatorAssessmentForm()})
 
 
 @require_GET
@@ -94,12 +135,14 @@ def assess_thanks(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def my_assessments(request: HttpRequest) -> HttpResponse:
-    """What participants said of the user as a facilitator this cycle, above the thresholds."""
+    """What participants said of the user as a facilitator this cycle, above the thresholds and
+    hidden where the groups the user also sees as head, focal point or Ethics Office would
+    otherwise give a small group by subtraction."""
     scope = scope_for(request.user)
     cycle = current_cycle()
     if scope.person is None or cycle is None:
         raise Http404
-    results = leader_assessment_results(cycle, scope.person)
+    results = leader_assessment_results(cycle, scope)
     return render(request, "feedback/my_assessments.html", {"cycle": cycle, "results": results, "columns": RATING_COLUMNS})
 
 

@@ -1,6 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from .models import Entity, Person, Unit
+from .services import people_deactivate, people_reactivate
 
 
 @admin.register(Entity)
@@ -23,3 +26,34 @@ class PersonAdmin(admin.ModelAdmin):
     search_fields = ["index_number", "name", "email"]
     raw_id_fields = ["manager", "unit"]
     list_select_related = ["entity", "unit"]
+    actions = ["deactivate_people", "reactivate_people"]
+
+    def save_model(self, request, obj, form, change):
+        """Someone made inactive (or active again) here leaves (or comes back) as through an
+        import: their account and role grants follow (the admin's save is one transaction)."""
+        super().save_model(request, obj, form, change)
+        if change and "active" in form.changed_data:
+            if obj.active:
+                people_reactivate(person_ids=[obj.pk], actor=request.user, source="admin")
+            else:
+                people_deactivate(person_ids=[obj.pk], actor=request.user, source="admin")
+
+    @admin.action(description=gettext_lazy("Deactivate the selected people and close their access"))
+    def deactivate_people(self, request, queryset):
+        change = people_deactivate(person_ids=list(queryset.filter(active=True).values_list("pk", flat=True)), actor=request.user, source="admin")
+        self.message_user(
+            request,
+            " ".join(
+                [
+                    ngettext("%(count)d person deactivated:", "%(count)d people deactivated:", change.people) % {"count": change.people},
+                    ngettext("%(count)d account closed,", "%(count)d accounts closed,", change.accounts) % {"count": change.accounts},
+                    ngettext("%(count)d role grant suspended.", "%(count)d role grants suspended.", change.grants) % {"count": change.grants},
+                ]
+            ),
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=gettext_lazy("Reactivate the selected people and reopen their accounts (not their role grants)"))
+    def reactivate_people(self, request, queryset):
+        accounts = people_reactivate(person_ids=list(queryset.filter(active=False).values_list("pk", flat=True)), actor=request.user, source="admin")
+        self.message_user(request, _("People reactivated; accounts reopened: %(count)d. Suspended role grants stay suspended.") % {"count": accounts}, messages.SUCCESS)

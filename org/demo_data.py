@@ -282,6 +282,8 @@ HEAD_OFFICE = "ODG"  # the entity of the head of the organization
 
 # Someone outside the organization file: the Ethics Office officer of the demo.
 ETHICS_OFFICER = ("Noor", "Lindqvist")
+# Also outside the file: the organization administrator (HR), who loads it.
+ORG_ADMINISTRATOR = ("Rosa", "Achterberg")
 # Guests who signed a sheet without being in the organization file: (entity, name).
 GUESTS = (("OHC", "Tomasz Wieczorek (consultant)"), ("IMLR", "Abena Kyei (partner agency)"))
 
@@ -336,8 +338,8 @@ class _Builder:
     def __init__(self):
         self.rng = random.Random(SEED)
         self.people: list[DemoPerson] = []
-        self.names: set[str] = {" ".join(ETHICS_OFFICER)}
-        self.emails: set[str] = {email_for(*ETHICS_OFFICER)}
+        self.names: set[str] = {" ".join(ETHICS_OFFICER), " ".join(ORG_ADMINISTRATOR)}
+        self.emails: set[str] = {email_for(*ETHICS_OFFICER), email_for(*ORG_ADMINISTRATOR)}
 
     def person(self, *, manager: DemoPerson | None, entity: str, unit: str, station: str, rank: int, language: str = "") -> DemoPerson:
         """rank 0: a head or a director, always international; 1: a section chief, mostly

@@ -9,7 +9,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.services import audit_record
+from accounts.services import AccessChange, access_end_for_people, access_restore_for_people, audit_record
 from cascade.tabular import Problem, Table, check_columns
 
 from .models import Category, Entity, Language, LocationType, Person, Unit
@@ -57,6 +57,10 @@ class ImportReport:
     deactivated: int = 0
     reactivated: int = 0
     unchanged: int = 0
+    # What leaving and coming back does to accounts (people_deactivate, people_reactivate).
+    accounts_closed: int = 0
+    grants_suspended: int = 0
+    accounts_reopened: int = 0
     # A few of each kind of change, for the preview page: (index_number, name).
     samples: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     written: bool = False
@@ -203,17 +207,68 @@ def org_import(*, table: Table, dry_run: bool = False, actor=None) -> ImportRepo
     with transaction.atomic():
         entity_ids = _sync_entities(rows)
         unit_ids = _sync_units(rows, entity_ids)
-        creates, updates, deactivate = _diff_people(rows, entity_ids, unit_ids, report)
+        creates, updates, deactivate, reactivate = _diff_people(rows, entity_ids, unit_ids, report)
         if not dry_run:
             Person.objects.bulk_create(creates, batch_size=2000)
             Person.objects.bulk_update(updates, PERSON_FIELDS + ["active"], batch_size=1000)
-            for start in range(0, len(deactivate), 5000):
-                Person.objects.filter(pk__in=deactivate[start : start + 5000]).update(active=False)
+        # Accounts follow people; a dry run counts them for the preview.
+        closed = people_deactivate(person_ids=deactivate, actor=actor, source="org.import", dry_run=dry_run)
+        report.accounts_closed, report.grants_suspended = closed.accounts, closed.grants
+        report.accounts_reopened = people_reactivate(person_ids=reactivate, actor=actor, source="org.import", dry_run=dry_run)
+        if not dry_run:
             audit_record(actor=actor, action="org.import", target="organization", detail={"summary": report.summary()})
             report.written = True
         else:
             transaction.set_rollback(True)  # new entities and units were only needed to compare
     return report
+
+
+def people_deactivate(*, person_ids, actor, source: str, dry_run: bool = False) -> AccessChange:
+    """These people left the organization: make them inactive, close their accounts, end their
+    login sessions and suspend their role grants, in one transaction with one audit entry that
+    counts each (`source` says who: the import, the admin, later provisioning; all come
+    through here). With `dry_run`, count what would change and write nothing."""
+    person_ids = list(person_ids)
+    if not person_ids:
+        return AccessChange()
+    if dry_run:
+        return access_end_for_people(person_ids=person_ids, dry_run=True)
+    with transaction.atomic():
+        people = 0
+        for start in range(0, len(person_ids), 5000):
+            people += Person.objects.filter(pk__in=person_ids[start : start + 5000]).update(active=False)
+        change = access_end_for_people(person_ids=person_ids)
+        change = AccessChange(people=people, accounts=change.accounts, grants=change.grants)
+        audit_record(
+            actor=actor,
+            action="people.deactivate",
+            target="organization",
+            detail={"people": change.people, "accounts": change.accounts, "grants": change.grants, "source": source},
+        )
+    return change
+
+
+def people_reactivate(*, person_ids, actor, source: str, dry_run: bool = False) -> int:
+    """These people are back: make them active and reopen their accounts, but not their
+    suspended role grants (the Ethics Office reinstates or reassigns those). One transaction,
+    one audit entry; returns the number of accounts reopened (with `dry_run`, that would be)."""
+    person_ids = list(person_ids)
+    if not person_ids:
+        return 0
+    if dry_run:
+        return access_restore_for_people(person_ids=person_ids, dry_run=True)[0]
+    with transaction.atomic():
+        # The import (bulk_update) and the admin (its form) have already set them active.
+        for start in range(0, len(person_ids), 5000):
+            Person.objects.filter(pk__in=person_ids[start : start + 5000], active=False).update(active=True)
+        accounts, suspended = access_restore_for_people(person_ids=person_ids)
+        audit_record(
+            actor=actor,
+            action="people.reactivate",
+            target="organization",
+            detail={"people": len(person_ids), "accounts": accounts, "grants_still_suspended": suspended, "source": source},
+        )
+    return accounts
 
 
 def _sync_entities(rows: list[OrgRow]) -> dict[str, int]:
@@ -258,7 +313,7 @@ def _diff_people(rows, entity_ids, unit_ids, report: ImportReport):
         values[0]: values[1:]
         for values in Person.objects.values_list("index_number", "pk", "active", *PERSON_FIELDS).iterator(chunk_size=10000)
     }
-    creates, updates = [], []
+    creates, updates, reactivate = [], [], []
     in_file = set()
     for row in rows:
         in_file.add(row.index_number)
@@ -288,6 +343,7 @@ def _diff_people(rows, entity_ids, unit_ids, report: ImportReport):
             report.updated += 1
             report.sample("updated", row.index_number, row.name)
         else:
+            reactivate.append(pk)
             report.reactivated += 1
             report.sample("reactivated", row.index_number, row.name)
     deactivate = []
@@ -296,4 +352,4 @@ def _diff_people(rows, entity_ids, unit_ids, report: ImportReport):
             deactivate.append(pk)
             report.deactivated += 1
             report.sample("deactivated", index_number, name)
-    return creates, updates, deactivate
+    return creates, updates, deactivate, reactivate

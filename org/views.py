@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.scope import can_import_org, scope_for
+from cascade.tabular import Purpose
 from cascade.uploads import preview_then_confirm
 
 from .services import org_import
@@ -13,7 +14,8 @@ from .services import org_import
 @login_required
 @require_http_methods(["GET", "POST"])
 def upload(request: HttpRequest) -> HttpResponse:
-    """Ethics Office: upload the organization file, see what it would change, then confirm."""
+    """The organization administrator: upload the organization file, see what it would change
+    (people by name, accounts closed, role grants suspended), then confirm."""
     if not can_import_org(scope_for(request.user)):
         raise Http404
 
@@ -23,6 +25,7 @@ def upload(request: HttpRequest) -> HttpResponse:
     return preview_then_confirm(
         request,
         kind="org",
+        purpose=Purpose.ORG_FILE,
         template="org/upload.html",
         run=run,
         done_message=_("Organization imported: %(summary)s."),

@@ -30,6 +30,16 @@ class Certification(models.Model):
     reopened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("reopened by"))
     reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True)
     reopen_reason = models.TextField(_("reason for reopening"), blank=True)
+    # What the checks said when the focal point submitted and when the head certified (a list
+    # of {"code": ..., figures}; see certification.CHECKS), the statement the head accepted,
+    # in the language they read it in, their name as recorded then, and their reason for
+    # certifying despite warnings (read by the Ethics Office).
+    submit_warnings = models.JSONField(_("warnings when submitted"), default=list, blank=True)
+    certify_warnings = models.JSONField(_("warnings when certified"), default=list, blank=True)
+    statement = models.TextField(_("certification statement accepted"), blank=True)
+    statement_language = models.CharField(_("language of the statement"), max_length=10, blank=True)
+    certified_name = models.CharField(_("certified by (name)"), max_length=200, blank=True)
+    certify_reason = models.TextField(_("reason for certifying with warnings"), blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["entity", "cycle"], name="certification_unique_entity_cycle")]
@@ -43,3 +53,21 @@ class Certification(models.Model):
     def frozen(self) -> bool:
         """Submitted or certified: the snapshot, not the live roll-up, is Appendix E."""
         return self.status in (CertificationStatus.SUBMITTED, CertificationStatus.CERTIFIED)
+
+
+class CertificationStatement(models.Model):
+    """The statement a head of entity accepts when certifying, set by the Ethics Office for a
+    cycle in each language; a language without one falls back to English, then to Cascade's
+    own wording."""
+
+    cycle = models.ForeignKey("dialogues.Cycle", on_delete=models.CASCADE, related_name="certification_statements", verbose_name=_("cycle"))
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    text = models.TextField(_("statement"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["cycle", "language"], name="certification_statement_unique")]
+        verbose_name = _("certification statement")
+        verbose_name_plural = _("certification statements")
+
+    def __str__(self) -> str:
+        return f"{self.cycle_id} {self.language}"

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dialogues.models import Cycle
+from feedback.anonymity import Cell, fewer_than
 from feedback.insight import RATING_LABELS, cycle_question_themes, cycle_themes, leader_rating_distributions
 from feedback.models import ASSESSMENT_RATINGS, Question, QuestionStatus
 from feedback.results import entities_assessment_table
@@ -172,7 +173,7 @@ class FigureRow:
     """One line of a comparison table: a label, how to show the figure, and the figure."""
 
     label: str
-    kind: str  # "count", "percent" or "average"
+    kind: str  # "count", "answers" (a count of Appendix F answers, from the threshold), "percent" or "average"
     figure: Compared
 
 
@@ -219,6 +220,21 @@ def _leader_ratings(cycle: Cycle | None) -> tuple[dict[str, tuple[int, float | N
         return sum(i * n for r in rows for i, n in enumerate(getattr(r, name), start=1)) / forms if forms else None
 
     return per_entity, (forms, average("guide"), average("topics"))
+
+
+def _answers(now: Cell, before: Cell | None, *, minimum: int, has_previous: bool) -> Compared:
+    """The number of Appendix F answers of both cycles; below the threshold hidden (the page
+    reads "fewer than 5"), and then no change either, which would give it by subtraction."""
+
+    def small(cell: Cell | None) -> bool:
+        return cell is not None and 0 < cell.n < minimum
+
+    return Compared(
+        None if small(now) else now.n,
+        None if not has_previous or small(before) else (before.n if before else 0),
+        current_hidden=small(now),
+        previous_hidden=small(before),
+    )
 
 
 def _round(value: float | None) -> float | None:
@@ -280,7 +296,7 @@ def annual_report(cycle: Cycle) -> AnnualReport:
         FigureRow(_("Share of personnel reached"), "percent", people.total.rate),
         FigureRow(_("Sessions held"), "count", both(held[cycle.pk], held.get(previous.pk) if previous else None)),
         FigureRow(_("Leader feedback forms (Appendix C)"), "count", both(leaders_all[0], leaders_before_all[0])),
-        FigureRow(_("Facilitator assessments (Appendix F)"), "count", both(assessed.total.n, assessed_before.total.n if assessed_before else None)),
+        FigureRow(_("Facilitator assessments (Appendix F)"), "answers", _answers(assessed.total, assessed_before.total if assessed_before else None, minimum=assessed.minimum, has_previous=previous is not None)),
         FigureRow(_("Questions forwarded to the Ethics Office"), "count", both(asked(cycle, "n"), asked(previous, "n"))),
         FigureRow(_("Questions answered"), "count", both(asked(cycle, "answered"), asked(previous, "answered"))),
         FigureRow(_("Entities that certified Appendix E"), "count", both(certified_now, certified_before)),
@@ -327,8 +343,8 @@ def _cell(value):
     return "" if value is None else value
 
 
-def _compared_cells(figure: Compared, has_previous: bool) -> list:
-    hidden = _("hidden (too few answers)")
+def _compared_cells(figure: Compared, has_previous: bool, hidden: str | None = None) -> list:
+    hidden = hidden or _("hidden (too few answers)")
     current = hidden if figure.current_hidden else _cell(figure.current)
     if not has_previous:
         return [current]
@@ -359,7 +375,9 @@ def report_sheets(report: AnnualReport) -> dict[str, list[list]]:
         [],
         [_("Figure"), *years(_("Value"))],
     ]
-    about += [[row.label, *_compared_cells(row.figure, has_previous)] for row in report.summary]
+    # A count of answers below the threshold reads "fewer than 5", as on the page.
+    fewer = fewer_than(report.minimum)
+    about += [[row.label, *_compared_cells(row.figure, has_previous, fewer if row.kind == "answers" else None)] for row in report.summary]
 
     def participation_rows(title: str, rows: list[ParticipationRow], with_name: bool) -> list[list]:
         head = [title] + ([_("Name")] if with_name else []) + [_("Personnel"), *years(_("Participants")), *years(_("Rate (%)"))]

@@ -101,6 +101,7 @@ def entity(request: HttpRequest, code: str) -> HttpResponse:
             "manager": manager,
             "certification_status": Certification.objects.filter(entity=the_entity, cycle=cycle).values_list("status", flat=True).first()
             or CertificationStatus.DRAFT,
+            "can_chase": the_entity.pk in scope.focal_entity_ids,
         }
         if named:
             context["sessions"] = list(dashboards.entity_sessions(cycle, the_entity.pk))

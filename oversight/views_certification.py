@@ -9,14 +9,16 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.scope import entity_or_404, scope_for
+from accounts.scope import entity_or_404, ethics_office_or_404, scope_for
 from cascade.exports import csv_text, xlsx_bytes
 
 from . import certification as certs
+from .forms import CertificationStatementForm
 from .models import CertificationStatus
 from .selectors import current_cycle, rollup_csv_rows
 
@@ -56,6 +58,15 @@ def certification(request: HttpRequest, code: str) -> HttpResponse:
     context["can_submit"] = entity.pk in scope.focal_entity_ids and status in (CertificationStatus.DRAFT, CertificationStatus.REOPENED)
     context["can_certify"] = entity.pk in scope.head_entity_ids and status == CertificationStatus.SUBMITTED
     context["can_reopen"] = scope.ethics_office and status in (CertificationStatus.SUBMITTED, CertificationStatus.CERTIFIED)
+    if context["can_submit"] or context["can_certify"]:
+        context["checks"] = certs.certification_checks(entity, context["cycle"], context["appendix"])
+        context["days_left"] = (context["cycle"].deadline - timezone.localdate()).days
+    if context["can_certify"]:
+        context["statement"], _language = certs.certification_statement(context["cycle"], request.LANGUAGE_CODE)
+    certification = context["certification"]
+    if certification is not None:
+        context["submit_warnings"] = [certs.check_message(c) for c in certification.submit_warnings]
+        context["certify_warnings"] = [certs.check_message(c) for c in certification.certify_warnings]
     return render(request, "oversight/certification.html", context)
 
 
@@ -78,13 +89,38 @@ def _step(request: HttpRequest, code: str, service, done: str, **kwargs) -> Http
 @login_required
 @require_POST
 def certification_submit(request: HttpRequest, code: str) -> HttpResponse:
-    return _step(request, code, certs.certification_submit, _("Appendix E submitted to the head of entity."))
+    return _step(request, code, certs.certification_submit, _("Appendix E submitted to the head of entity."), confirmed=request.POST.get("confirm") == "on")
 
 
 @login_required
 @require_POST
 def certification_certify(request: HttpRequest, code: str) -> HttpResponse:
-    return _step(request, code, certs.certification_certify, _("Appendix E certified."))
+    return _step(
+        request,
+        code,
+        certs.certification_certify,
+        _("Appendix E certified."),
+        statement_accepted=request.POST.get("accept") == "on",
+        reason=request.POST.get("certify_reason", "")[:2000],
+        language=request.LANGUAGE_CODE,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def certification_statement(request: HttpRequest) -> HttpResponse:
+    """The Ethics Office writes the cycle's certification statement in each language."""
+    scope = scope_for(request.user)
+    ethics_office_or_404(scope)
+    cycle = current_cycle()
+    if cycle is None:
+        raise Http404
+    form = CertificationStatementForm(request.POST or None, cycle=cycle)
+    if request.method == "POST" and form.is_valid():
+        certs.certification_statements_set(actor=request.user, cycle=cycle, texts=form.texts())
+        messages.success(request, _("Certification statement saved."))
+        return redirect("oversight:certification_statement")
+    return render(request, "oversight/certification_statement.html", {"cycle": cycle, "form": form, "default": certs.default_statement()})
 
 
 @login_required
@@ -128,7 +164,8 @@ def certification_export(request: HttpRequest, code: str, fmt: str) -> HttpRespo
     if fmt == "csv":
         response = HttpResponse(csv_text(rollup_csv_rows([context["appendix"]])), content_type="text/csv; charset=utf-8")
     elif fmt == "xlsx":
-        content = xlsx_bytes({_("Appendix E"): _sheet_rows(context)})
+        rows = _sheet_rows(context)
+        content = xlsx_bytes({_("Appendix E"): rows}, header_rows={_("Appendix E"): rows.index([_("Unit"), _("Personnel"), _("Participants")]) + 1})
         response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     else:
         from weasyprint import CSS, HTML  # heavy import: only the PDF needs it

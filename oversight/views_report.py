@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -14,10 +15,23 @@ from accounts.scope import ethics_office_or_404, scope_for
 from cascade.exports import xlsx_bytes
 from dialogues.models import Cycle
 
+from .charts import Bar, bar_chart
 from .dashboards import fast_reads
 from .report import AnnualReport, annual_report, report_sheets
 
 EXPORT_FORMATS = {"pdf", "xlsx"}
+
+
+def participation_chart(report: AnnualReport):
+    """Participation by entity in the report's cycle, as bars; the table beside it has the
+    figures of both cycles."""
+    bars = [Bar(row.key, row.rate.current / 100 if row.rate.current is not None else None) for row in report.participation.entities]
+    return bar_chart(
+        bars,
+        chart_id="report-participation",
+        title=_("Participation by entity, %(year)s") % {"year": report.cycle.year},
+        description=_("Share of each entity's personnel reached in cycle %(year)s; the table below gives the figures of both cycles.") % {"year": report.cycle.year},
+    )
 
 
 def _report_or_404(request: HttpRequest, year: int) -> AnnualReport:
@@ -35,7 +49,7 @@ def annual_report_page(request: HttpRequest, year: int) -> HttpResponse:
     """The report of the cycle of `year`, with links to the other cycles and the downloads."""
     report = _report_or_404(request, year)
     years = Cycle.objects.exclude(year=year).order_by("-year").values_list("year", flat=True)
-    return render(request, "oversight/annual_report.html", {"report": report, "other_years": list(years)})
+    return render(request, "oversight/annual_report.html", {"report": report, "other_years": list(years), "participation_chart": participation_chart(report)})
 
 
 @login_required
@@ -52,7 +66,7 @@ def annual_report_export(request: HttpRequest, year: int, fmt: str) -> HttpRespo
     else:
         from weasyprint import CSS, HTML  # heavy import: only the PDF needs it
 
-        html = render_to_string("oversight/annual_report_pdf.html", {"report": report}, request=request)
+        html = render_to_string("oversight/annual_report_pdf.html", {"report": report, "participation_chart": participation_chart(report)}, request=request)
         # No base URL: the document refers to nothing outside itself, so WeasyPrint fetches nothing.
         content = HTML(string=html).write_pdf(stylesheets=[CSS(filename=finders.find("oversight/report.css"))])
         response = HttpResponse(content, content_type="application/pdf")

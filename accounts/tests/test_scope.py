@@ -143,11 +143,14 @@ def test_manager_home_lists_direct_reports_and_state(client, nala):
     assert "state-complete" in page  # all 9 reports reached in the sample
 
 
-def test_only_ethics_office_may_import_the_organization(client, fiona, eve):
-    client.force_login(fiona)
-    assert client.get(reverse("org:upload")).status_code == 404
-    client.force_login(eve)
-    assert client.get(reverse("org:upload")).status_code == 200
+def test_only_the_organization_administrator_may_import_the_organization(client, fiona, eve):
+    olga = make_user("olga@example.org", None, (Role.ORG_ADMIN, None))
+    for user in (fiona, eve):
+        client.force_login(user)
+        assert client.get(reverse("org:upload")).status_code == 404
+    client.force_login(olga)
+    response = client.get(reverse("org:upload"))
+    assert response.status_code == 200 and "Import the organization" in response.content.decode()
 
 
 def test_only_focal_points_may_import_attendance(client, nala, fiona):

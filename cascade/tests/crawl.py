@@ -12,7 +12,7 @@ from django.conf import settings
 
 from conftest import browser_login
 
-ROLES = ["noor.lindqvist", "leyla.hosseini", "defne.arslan", "hiwot.alemu", "claire.lefevre"]
+ROLES = ["noor.lindqvist", "rosa.achterberg", "leyla.hosseini", "defne.arslan", "hiwot.alemu", "claire.lefevre"]
 PASSWORD = "cascade-demo"
 PUBLIC_PAGES = ("/login/", "/s/")
 NOT_PAGES = re.compile(r"/(logout|admin)/|\.(pdf|xlsx|csv)$|/static/|/i18n/|/export")

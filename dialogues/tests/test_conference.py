@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.models import AuditEntry
+from accounts.scope import scope_for
 from cascade.tabular import TableError
 from dialogues.conference import read_conference_report
 from dialogues.models import Attendance, SessionStatus, UnmatchedParticipant
@@ -48,7 +49,7 @@ def test_exported_report_is_utf16_tab_separated_with_three_sections():
 
 @pytest.mark.parametrize("name", ["teams-v2-utf16.csv", "teams-v2-utf8-comma.csv"])
 def test_reader_lists_each_participant_once_in_either_encoding(name):
-    attendees = read_conference_report(read(name))
+    attendees = read_conference_report(read(name)).attendees
     assert [a.name for a in attendees] == [
         "Lena Leader", "Pat Participant", "Quinn Report", "Ravi Remote", "Guest Speaker (External)", "", "Ina Inactive",
     ]
@@ -57,23 +58,25 @@ def test_reader_lists_each_participant_once_in_either_encoding(name):
 
 
 def test_people_are_matched_by_email_then_upn_ignoring_case(people, session):
-    report = attendance_conference_plan(session=session, data=read("teams-v2-utf16.csv"))
+    report = attendance_conference_plan(session=session, data=read("teams-v2-utf16.csv"), scope=scope_for(people["lena"].user))
     assert [p.index_number for p in report.people] == ["T101", "T102", "T104"]
     # a guest, someone who chose not to be named, and someone no longer active
     assert report.unmatched == ["Guest Speaker (External)", "Participant without a name (row 16)", "Ina Inactive"]
 
 
-def test_the_organizer_is_never_counted(people, session):
-    report = attendance_conference_plan(session=session, data=read("teams-v2-utf16.csv"))
+def test_the_organizer_who_leads_the_session_is_not_counted(people, session):
+    report = attendance_conference_plan(session=session, data=read("teams-v2-utf16.csv"), scope=scope_for(people["lena"].user))
     assert people["lena"] not in report.people
     assert "Lena Leader" not in report.unmatched
-    assert any("organized the meeting and is not counted" in w.message for w in report.warnings)
+    assert any("Lena Leader leads the session and is not counted as a participant" == w.message for w in report.warnings)
 
 
-def test_old_export_is_read_by_name_and_the_leader_is_not_counted(people, session):
-    report = attendance_conference_plan(session=session, data=read("teams-old.csv"))
-    assert report.people == []
-    assert report.unmatched == ["Pat Participant", "Guest Speaker"]
+def test_old_export_is_matched_by_name_and_the_leader_is_not_counted(people, session):
+    """Issue 11: the older layout has names only; Pat is lena's direct report, matched by name
+    (before, every name of an old export was kept as a guest)."""
+    report = attendance_conference_plan(session=session, data=read("teams-old.csv"), scope=scope_for(people["lena"].user))
+    assert report.people == [people["pat"]] and report.by_name == {people["pat"].pk}
+    assert report.unmatched == ["Guest Speaker"]
 
 
 @pytest.mark.parametrize(
@@ -81,7 +84,7 @@ def test_old_export_is_read_by_name_and_the_leader_is_not_counted(people, sessio
     [
         ("teams-no-participants.csv", "no list of participants found"),
         ("teams-empty-participants.csv", "the list of participants is empty"),
-        ("teams-not-text.csv", "the file is not UTF-8 text"),
+        ("teams-not-text.csv", "the file is not text"),
     ],
 )
 def test_malformed_reports_are_rejected_with_a_clear_message(client, people, session, name, message):

@@ -633,18 +633,48 @@ def test_leader_outside_the_allowed_entities_is_rejected_and_nothing_written(rec
 
     assert not report.ok
     assert report.written is False
-    assert [str(p) for p in report.errors] == ["row 5: leader_index_number: X1 does not belong to your entity"]
+    assert [str(p) for p in report.errors] == ["row 5: leader_index_number: X1 is not an active person of your entity"]
     assert db_snapshot() == before
 
 
-def test_leader_inside_the_allowed_entities_is_accepted_with_participants_from_elsewhere(org):
-    rows = [att("S1", "2026-09-03", "X1", "P01"), att("S1", "2026-09-03", "X1", "P02")]
+def test_unknown_leader_and_leader_of_another_entity_get_the_same_message(org):
+    rows = [att("S1", "2026-09-03", "X1", "P01"), att("S2", "2026-09-03", "X9", "P02")]
+
+    report = attendance_import(table=read_table(csv_bytes(rows)), cycle=org["cycle"], entity_ids={org["dgc"].pk})
+
+    assert [str(p) for p in report.errors] == [
+        "row 2: leader_index_number: X1 is not an active person of your entity",
+        "row 3: leader_index_number: X9 is not an active person of your entity",
+    ]
+
+
+def test_participants_of_another_entity_are_rejected_like_unknown_ones(org):
+    # P01 and P02 are of DGC and not below X1 (OCHA): an OCHA focal point may not record them.
+    rows = [att("S1", "2026-09-03", "X1", "P01"), att("S1", "2026-09-03", "X1", "P99")]
+
+    report = attendance_import(table=read_table(csv_bytes(rows)), cycle=org["cycle"], entity_ids={org["ocha"].pk})
+
+    assert [str(p) for p in report.errors] == [
+        "row 2: participant_index_number: P01 is not an active person of your entity, of the leader’s team or among the session’s invitees",
+        "row 3: participant_index_number: P99 is not an active person of your entity, of the leader’s team or among the session’s invitees",
+    ]
+    assert Session.objects.count() == 0
+
+
+def test_leader_inside_the_allowed_entities_is_accepted_with_participants_from_elsewhere_below_them_or_invited(org):
+    # Participants from another entity are recorded when they report to the leader (at any
+    # depth) or were invited to the leader's session of that reference.
+    Person.objects.filter(index_number="P01").update(manager_id="X1")
+    Person.objects.filter(index_number="P02").update(manager_id="P01")
+    invited = Session.objects.create(cycle=org["cycle"], leader=Person.objects.get(index_number="X1"), ref="S1", date=datetime.date(2026, 9, 3))
+    invited.invitations.create(person=Person.objects.get(index_number="P03"))
+    rows = [att("S1", "2026-09-03", "X1", "P01"), att("S1", "2026-09-03", "X1", "P02"), att("S1", "2026-09-03", "X1", "P03")]
 
     report = attendance_import(table=read_table(csv_bytes(rows)), cycle=org["cycle"], entity_ids={org["ocha"].pk})
 
     assert report.ok and report.written
-    assert report.summary() == summary(sessions=1, participants=2).strip()
-    assert sessions() == {("X1", "S1"): ("2026-09-03", "in_person", ["P01", "P02"], [])}
+    assert report.summary() == summary(sessions=1, participants=3).strip()
+    assert sessions() == {("X1", "S1"): ("2026-09-03", "in_person", ["P01", "P02", "P03"], [])}
 
 
 def test_no_entity_limit_accepts_leaders_of_every_entity(org):
@@ -661,7 +691,7 @@ def test_empty_set_of_entities_rejects_every_leader(org):
 
     report = attendance_import(table=read_table(csv_bytes(rows)), cycle=org["cycle"], entity_ids=set())
 
-    assert [str(p) for p in report.errors] == ["row 2: leader_index_number: L1 does not belong to your entity"]
+    assert [str(p) for p in report.errors] == ["row 2: leader_index_number: L1 is not an active person of your entity"]
     assert Session.objects.count() == 0
 
 

@@ -250,13 +250,35 @@ def test_edit_page_shows_every_part(client, eve, kit):
 def test_ethics_office_withdraws_and_publishes_the_kit(client, eve, kit):
     client.force_login(eve)
 
-    client.post(url("kit_publish"), {"publish": ""})
+    client.post(url("kit_publish"), {"publish": "", "confirm": "on"})
     kit.refresh_from_db()
     assert not kit.published
-    client.post(url("kit_publish"), {"publish": "on"})
+    client.post(url("kit_publish"), {"publish": "on", "confirm": "on"})
     kit.refresh_from_db()
     assert kit.published
     assert audit_actions(eve) == ["kit.unpublish", "kit.publish"]
+
+
+def test_withdrawing_a_published_kit_asks_for_confirmation(client, eve, kit):
+    client.force_login(eve)
+    page = client.get(url("kit_edit")).content.decode()
+    assert 'id="confirm-withdraw" name="confirm" required' in page
+    response = client.post(url("kit_publish"), {"publish": ""}, follow=True)
+    assert "Confirm that you want to withdraw the kit" in response.content.decode()
+    kit.refresh_from_db()
+    assert kit.published and audit_actions(eve) == []
+
+
+def test_publishing_with_languages_incomplete_lists_each_share_and_asks_for_confirmation(client, eve, kit):
+    client.force_login(eve)
+    client.post(url("kit_publish"), {"publish": "", "confirm": "on"})
+    page = client.get(url("kit_edit")).content.decode()
+    assert 'id="confirm-publish" name="confirm" required' in page
+    assert "Some languages are incomplete (" in page and "French " in page and "\u00a0%" in page
+    response = client.post(url("kit_publish"), {"publish": "on"}, follow=True)
+    assert "Confirm that you want to publish with languages incomplete." in response.content.decode()
+    kit.refresh_from_db()
+    assert not kit.published
 
 
 def test_an_incomplete_kit_cannot_be_published(client, eve, cycle):
@@ -314,9 +336,13 @@ def test_participant_guide_shows_questions_but_never_leader_notes(client, tatian
     assert question.text in page and question.follow_ups[0] in page
     assert DEMO_KIT.ground_rules[0] in page and DEMO_KIT.key_lessons[0] in page
     assert "Scenario discussions" in page and "65" in page
-    for secret in (IMPORTANT_POINT, REFERENCE, KEY_MESSAGE, GUIDANCE_START, GUIDELINES_START, "(invented for the demo)"):
+    for secret in (IMPORTANT_POINT, KEY_MESSAGE, GUIDANCE_START, GUIDELINES_START):
         assert secret not in page
     assert "Important points" not in page
+    # The references and resources are the participant's pre-reading (Appendix D), listed
+    # once at the end, not beside each question.
+    resources = page.split('<section class="kit-resources"', 1)[1]
+    assert REFERENCE in resources and REFERENCE not in page.split('<section class="kit-resources"', 1)[0]
 
 
 def test_leader_guide_shows_important_points_and_references(client, nala, kit):

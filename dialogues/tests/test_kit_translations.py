@@ -287,9 +287,32 @@ def test_participant_guide_never_shows_leader_notes_in_any_language(client, tati
     page = client.get(url("kit_participant")).content.decode()
 
     assert "SECRET" not in page
-    for secret in (HAMPER.questions[0].important_points[0], HAMPER.questions[0].references[0], HAMPER.key_messages[0], DEMO_KIT.guidelines[:40]):
+    for secret in (HAMPER.questions[0].important_points[0], HAMPER.key_messages[0], DEMO_KIT.guidelines[:40]):
         assert escape(secret) not in page
     assert FRENCH_POINT not in page
+    with translation.override(language):
+        assert gettext("List of resources (Appendix D)") in page  # the page rendered, whole
+
+
+def test_participant_guide_lists_the_resources_and_references_as_appendix_d(client, tatiana, kit):
+    read_in(client, tatiana, "en")
+    response = client.get(url("kit_participant"))
+    assert response.status_code == 200
+    resources = between(response.content.decode(), '<section class="kit-resources"', "</section>")
+    assert escape(HAMPER.title) in resources
+    assert escape(HAMPER.resources[0]) in resources and escape(HAMPER.questions[0].references[0]) in resources
+    assert escape(HAMPER.questions[0].important_points[0]) not in resources
+
+
+def test_participant_guide_links_a_preview_of_the_assessment(client, tatiana, kit):
+    read_in(client, tatiana, "en")
+    page = client.get(url("kit_participant")).content.decode()
+    assert f'href="{reverse("feedback:assess_preview")}"' in page
+    preview = client.get(reverse("feedback:assess_preview"))
+    assert preview.status_code == 200
+    text = preview.content.decode()
+    assert "The facilitator was well prepared." in text and "Overall, how would you rate the facilitator?" in text
+    assert "<form" not in text.split('<main id="main"', 1)[1]
 
 
 def test_leader_guide_in_french_shows_the_french_leader_notes(client, nala, kit):
@@ -362,6 +385,15 @@ def test_invitee_reading_the_kits_language_sees_no_marker(client, tatiana, sessi
     read_in(client, tatiana, "en")
     page = client.get(reverse("dialogues:my_invitations")).content.decode()
     assert HAMPER.title in page and "original language" not in page
+
+
+def test_the_vote_list_links_each_scenario_in_the_participant_guide(client, tatiana, session, kit):
+    read_in(client, tatiana, "fr")
+    page = client.get(reverse("dialogues:my_invitations")).content.decode()
+    guide = url("kit_participant")
+    for scenario in scenarios(kit):
+        assert f'href="{guide}#scenario-{scenario.pk}-title"' in page
+    assert f'#scenario-{scenarios(kit)[0].pk}-title" lang="fr" dir="ltr">{FRENCH_HAMPER}</a>' in page
 
 
 def test_facilitator_mode_shows_the_chosen_scenarios_in_the_leaders_language(client, nala, session, kit):

@@ -250,3 +250,31 @@ def test_send_reminders_command_runs_the_task(team, smtp_inbox, capsys):
     call_command("send_reminders")
     assert [m["To"] for m in smtp_inbox.messages] == [team["reports"][0].email]
     assert "SUCCESSFUL" in capsys.readouterr().out
+
+
+def test_cancelling_a_session_with_invitations_asks_for_confirmation(client, team, smtp_inbox):
+    session = session_schedule(leader=team["marta"], cycle=team["cycle"], plan=plan(team["reports"][:2]), actor=team["user"])
+    smtp_inbox.messages.clear()
+    client.force_login(team["user"])
+    page = client.get(reverse("dialogues:session_detail", args=[session.pk])).content.decode()
+    assert 'id="confirm-cancel" name="confirm" required' in page and "Tell the 2 invitees" in page
+    refused = client.post(reverse("dialogues:session_cancel", args=[session.pk]), follow=True).content.decode()
+    assert "Confirm that you want to cancel the session" in refused
+    session.refresh_from_db()
+    assert session.status == SessionStatus.SCHEDULED and not smtp_inbox.messages
+    client.post(reverse("dialogues:session_cancel", args=[session.pk]), {"confirm": "on"})
+    session.refresh_from_db()
+    assert session.status == SessionStatus.CANCELLED
+
+
+def test_changing_only_the_list_tells_only_the_people_added_and_removed(team, smtp_inbox, django_capture_on_commit_callbacks):
+    first, second, third = team["reports"][:3]
+    with django_capture_on_commit_callbacks(execute=True):
+        session = session_schedule(leader=team["marta"], cycle=team["cycle"], plan=plan([first, second]), actor=team["user"])
+    smtp_inbox.messages.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        session_update(session=session, plan=plan([first, third], starts_at=session.starts_at), actor=team["user"])
+    by_recipient = {m["To"]: m for m in smtp_inbox.messages}
+    assert set(by_recipient) == {second.email, third.email}  # first's invitation did not change
+    assert str(calendar_of(by_recipient[second.email])["METHOD"]) == "CANCEL"
+    assert str(calendar_of(by_recipient[third.email])["METHOD"]) == "REQUEST"

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from accounts.models import AuditEntry
 from dialogues import signin
-from dialogues.models import Attendance, AttendanceMethod, SessionStatus
+from dialogues.models import Attendance, AttendanceMethod, Invitation, SessionStatus
 from dialogues.signin import (
     ALPHABET,
     SelfSignIn,
@@ -341,8 +341,14 @@ def test_ticking_page_lists_invitees_and_direct_reports_but_not_the_leader(clien
 
 def test_monitor_ticks_names_and_each_save_is_audited(client, people, session):
     session_appoint_monitor(session=session, actor=people["lena"].user, monitor=people["mona"])
+    Invitation.objects.create(session=session, person=people["pat"])
     login(client, people["mona"])
-    response = tick(client, session, shown=[people["pat"], people["olga"], people["quinn"]], present=[people["pat"], people["olga"]])
+    # A monitor sees and ticks the session's own people only, not the rest of the leader's team.
+    page = client.get(reverse("dialogues:attendance_monitor", args=[session.pk])).content.decode()
+    assert '">Pat Participant</label>' in page and '">Quinn Report</label>' not in page
+    refused = tick(client, session, shown=[people["quinn"]], present=[people["quinn"]])
+    assert refused.status_code == 302 and not Attendance.objects.filter(session=session).exists()
+    response = tick(client, session, shown=[people["pat"], people["olga"]], present=[people["pat"], people["olga"]])
     assert response.status_code == 302
     rows = Attendance.objects.filter(session=session).order_by("person__index_number")
     assert [(a.person.index_number, a.method, a.recorded_by_id) for a in rows] == [

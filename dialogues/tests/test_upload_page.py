@@ -43,7 +43,7 @@ def test_focal_point_cannot_import_a_session_of_another_entity(client, fiona):
     client.force_login(fiona)
     sheet = HEADER + "P2,2026-10-02,S000040,S000045,,video\n"  # S000040 leads in E01
     page = upload(client, sheet).content.decode()
-    assert "S000040 does not belong to your entity" in page
+    assert "S000040 is not an active person of your entity" in page  # as for an index number nobody has
     assert not Session.objects.exists()
 
 

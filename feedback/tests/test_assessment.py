@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from accounts.models import AuditEntry, User
 from dialogues.models import Session
-from feedback.anonymity import Cell, assessment_submit, assessment_token_issue, suppress
+from feedback.anonymity import assessment_submit, assessment_token_issue
 from feedback.checks import check_anonymity_thresholds
 from feedback.models import AssessmentToken, FacilitatorAssessment, TokenIssue
 from org.models import Person, Unit
@@ -69,7 +69,8 @@ def test_an_attendee_however_recorded_assesses_from_their_sessions_page(client, 
     form = client.get(response["Location"])
     assert form.status_code == 200 and "Lena Leader" in form.content.decode()
     page = main_of(client.get(reverse("feedback:my_sessions")).content.decode())
-    assert "Already used or issued" in page and "Assess the facilitator</button>" not in page
+    # Not sent yet: this device may go back to the form (test_assessment_resume.py).
+    assert "Continue your assessment" in page and "Assess the facilitator</button>" not in page
 
 
 def test_a_second_click_does_not_issue_a_second_token(client, org):
@@ -78,6 +79,8 @@ def test_a_second_click_does_not_issue_a_second_token(client, org):
     client.force_login(user)
     url = reverse("feedback:assess_issue", args=[org["session"].pk])
     assert client.post(url)["Location"].startswith("/feedback/assess/")
+    client.cookies.clear()  # another device: it does not hold the token
+    client.force_login(user)
     again = client.post(url, follow=True)
     assert again.redirect_chain[-1][0] == reverse("feedback:my_sessions")
     assert "You already received your assessment link for this session" in again.content.decode()
@@ -248,12 +251,13 @@ def test_the_leader_sees_sessions_below_the_threshold_pooled(client, org):
 
 
 def test_a_pool_of_one_session_beside_a_shown_one_stays_hidden(org):
+    from accounts.scope import scope_for
     from feedback.results import leader_assessment_results
 
     second = Session.objects.create(cycle=org["cycle"], leader=org["lena_person"], ref="D2", date=org["session"].date)
     answers(org["session"], 6)
     answers(second, 3)
-    results = leader_assessment_results(org["cycle"], org["lena_person"])
+    results = leader_assessment_results(org["cycle"], scope_for(org["lena"]))
     assert [cell.hidden for _s, cell in results.sessions] == [False, True]
     assert results.pool.hidden  # else the total minus D1 would give D2
 
@@ -284,29 +288,6 @@ def test_another_manager_sees_nothing_of_lenas_assessments(client, org):
 
 
 # --- entity tables and suppression -------------------------------------------------------------
-
-
-def test_suppression_hides_the_next_smallest_cell_when_one_is_hidden():
-    cells = [Cell("A", n=6), Cell("B", n=2), Cell("C", n=8), Cell("D", n=0)]
-    total = Cell("total", n=16)
-    suppress(cells, total, minimum=5)
-    assert [(c.label, c.hidden, c.complementary) for c in cells] == [("A", True, True), ("B", True, False), ("C", False, False), ("D", False, False)]
-    assert not total.hidden
-
-
-def test_suppression_hides_the_total_when_no_cell_can_cover_the_hidden_one():
-    cells, total = [Cell("A", n=3)], Cell("total", n=3)
-    suppress(cells, total, minimum=5)
-    assert cells[0].hidden and total.hidden
-    cells, total = [Cell("A", n=2), Cell("B", n=9)], Cell("total", n=11)
-    suppress(cells, total, minimum=5)
-    assert cells[0].hidden and cells[1].hidden and not total.hidden
-
-
-def test_a_total_hidden_from_above_hides_one_cell_so_that_the_cells_do_not_add_up_to_it():
-    cells, total = [Cell("A", n=6), Cell("B", n=7)], Cell("total", n=13)
-    suppress(cells, total, minimum=5, total_hidden=True)
-    assert total.hidden and [c.hidden for c in cells] == [True, False]
 
 
 def test_the_entity_table_suppresses_the_complementary_unit(client, org):

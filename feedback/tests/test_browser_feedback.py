@@ -89,3 +89,29 @@ def test_leader_reports_from_facilitator_mode_and_sees_assessments_only_from_fiv
     row = page.locator("table.assessment-table tbody tr").first
     assert row.locator("td").nth(0).inner_text() == "5"
     assert "4.0" in [cell.inner_text() for cell in row.locator("td").all()]
+
+
+def test_an_attendee_closes_the_tab_and_finishes_the_assessment_later(browser, live_server, org):
+    person = org["reports"][0]
+    User.objects.create_user("adam@example.org", PASSWORD, person=person)
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    browser_login(page, live_server, "adam@example.org", PASSWORD)
+    page.goto(f"{live_server.url}/feedback/my/sessions/")
+    page.get_by_role("button", name="Assess the facilitator").click()
+    page.wait_for_url("**/feedback/assess/**")
+    page.locator("input[name=overall][value='2']").check()
+    page.close()  # interrupted before sending
+
+    page = context.new_page()
+    page.goto(f"{live_server.url}/feedback/my/sessions/")
+    page.get_by_role("link", name="Continue your assessment").click()
+    for field in RATINGS:
+        page.locator(f"input[name={field}][value='4']").check()
+    page.get_by_role("button", name="Send my assessment").click()
+    page.wait_for_url("**/assess/thanks/")
+    assert FacilitatorAssessment.objects.filter(session=org["session"], overall=4).count() == 1
+    page.goto(f"{live_server.url}/feedback/my/sessions/")
+    assert page.get_by_text("Sent, or opened on another device").is_visible()
+    assert page.get_by_role("link", name="Continue your assessment").count() == 0
+    context.close()

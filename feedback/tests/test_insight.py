@@ -142,3 +142,11 @@ def test_the_xlsx_export_has_one_sheet_per_table_and_no_formula(client, reported
     values = [cell.value for sheet in workbook for row in sheet.iter_rows() for cell in row]
     assert '\'=HYPERLINK("http://x")' in values
     assert not [v for v in values if isinstance(v, str) and v[:1] in ("=", "+", "-", "@")]
+
+
+def test_a_theme_is_named_by_its_most_typical_answer_in_its_own_words():
+    result = themes(TEXTS)
+    for theme in result:
+        assert theme.label.rstrip("…") in " ".join(TEXTS)  # the start of an answer, not a list of words
+        assert theme.label.rstrip("…").split()[0] in theme.examples[0]
+    assert all(" · " not in t.label for t in result)

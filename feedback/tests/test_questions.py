@@ -216,4 +216,42 @@ def test_the_question_page_suggests_kit_points(client, org, kit):
     suggestions = response.context["suggestions"]
     assert 1 <= len(suggestions) <= 5
     assert "supplier" in suggestions[0].point.text.lower() or "hamper" in suggestions[0].point.text.lower()
-    assert "Related points of the dialogue kit" in response.content.decode()
+    page = response.content.decode()
+    assert "Related points of the dialogue kit" in page
+    # Closeness in words, never a bare similarity number.
+    assert str(suggestions[0].closeness) in page and f"{suggestions[0].score:.2f}" not in page
+
+
+def test_a_leader_asks_about_the_materials_before_the_session_and_gets_the_answer(client, org, smtp_inbox, django_capture_on_commit_callbacks):
+    client.force_login(org["lena"])
+    page = client.get(reverse("feedback:my_questions")).content.decode()
+    assert "Ask about the materials before your session" in page
+    client.post(reverse("feedback:my_questions"), {"text": "Does scenario 2 apply to consultants too?"})
+    question = Question.objects.get()
+    assert (question.kind, question.asked_by, question.session, question.entity) == ("materials", org["lena_person"], None, org["e1"])
+    assert AuditEntry.objects.filter(action="question.ask", actor=org["lena"]).exists()
+
+    client.force_login(org["eve"])
+    queue = client.get(reverse("feedback:question_queue")).content.decode()
+    assert "Before a session" in queue and "Does scenario 2 apply to consultants too?" in queue
+    assert "Lena Leader" not in queue
+    answer = "Yes: the same standards apply to everyone who works for the organization."
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("feedback:question_detail", args=[question.pk]), {"status": "answered", "answer": answer, "assigned_to": ""})
+    [message] = smtp_inbox.messages
+    assert message["To"] == org["lena_person"].email and answer in message.get_body(("plain",)).get_content()
+
+    client.force_login(org["lena"])
+    mine = client.get(reverse("feedback:my_questions")).content.decode()
+    assert "Does scenario 2 apply to consultants too?" in mine and answer in mine
+
+
+def test_an_empty_question_is_refused_and_someone_without_reports_cannot_ask(client, org):
+    client.force_login(org["lena"])
+    response = client.post(reverse("feedback:my_questions"), {"text": "   "})
+    assert response.status_code == 200 and "This field is required." in response.content.decode()
+    client.force_login(org["otto"])
+    page = client.get(reverse("feedback:my_questions"))
+    assert page.status_code == 200 and "Ask about the materials" not in page.content.decode()
+    assert client.post(reverse("feedback:my_questions"), {"text": "Mine?"}).status_code == 404
+    assert not Question.objects.exists()

@@ -149,6 +149,7 @@ def test_each_printed_login_authenticates_and_has_its_role(demo_output):
     logins = printed_logins(demo_output)
     assert [role.split(" (")[0] for role, _e, _p in logins] == [
         "Ethics Office",
+        "Organization administrator",
         "Head of entity",
         "Focal point",
         "Session leader, ready to lead",
@@ -166,6 +167,10 @@ def test_each_printed_login_authenticates_and_has_its_role(demo_output):
         person = user.person
         if role == "Ethics Office":
             assert grants == {(Role.ETHICS_OFFICE, None)}
+            assert person is None
+            assert not Person.objects.filter(email__iexact=email).exists()
+        elif role == "Organization administrator":
+            assert grants == {(Role.ORG_ADMIN, None)}
             assert person is None
             assert not Person.objects.filter(email__iexact=email).exists()
         elif role.startswith("Head of entity"):

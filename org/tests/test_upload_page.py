@@ -1,4 +1,4 @@
-"""The Ethics Office's organization upload: preview first, write only on confirmation."""
+"""The organization administrator's upload (olga): preview first, write only on confirmation."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,9 +12,9 @@ GOOD = HEADER + "A1,Ana Top,ana@example.org,,HQ\nA2,Ben Low,ben@example.org,A1,H
 
 
 @pytest.fixture
-def eve(db):
-    user = User.objects.create_user("eve@example.org", "a-long-test-password")
-    RoleGrant.objects.create(user=user, role=Role.ETHICS_OFFICE)
+def olga(db):
+    user = User.objects.create_user("olga@example.org", "a-long-test-password")
+    RoleGrant.objects.create(user=user, role=Role.ORG_ADMIN)
     return user
 
 
@@ -22,8 +22,8 @@ def upload(client, text, name="org.csv"):
     return client.post(reverse("org:upload"), {"file": SimpleUploadedFile(name, text.encode())})
 
 
-def test_preview_shows_counts_and_writes_nothing_until_confirmed(client, eve):
-    client.force_login(eve)
+def test_preview_shows_counts_and_writes_nothing_until_confirmed(client, olga):
+    client.force_login(olga)
     response = upload(client, GOOD)
     page = response.content.decode()
     assert response.status_code == 200
@@ -33,11 +33,11 @@ def test_preview_shows_counts_and_writes_nothing_until_confirmed(client, eve):
     response = client.post(reverse("org:upload"), {"staged": staged})
     assert response.status_code == 302
     assert sorted(Person.objects.values_list("index_number", flat=True)) == ["A1", "A2"]
-    assert AuditEntry.objects.filter(action="org.import", actor=eve).count() == 1
+    assert AuditEntry.objects.filter(action="org.import", actor=olga).count() == 1
 
 
-def test_rejected_file_lists_row_column_and_problem_and_writes_nothing(client, eve):
-    client.force_login(eve)
+def test_rejected_file_lists_row_column_and_problem_and_writes_nothing(client, olga):
+    client.force_login(olga)
     bad = HEADER + "A1,Ana Top,not-an-address,,HQ\nA2,Ben Low,ben@example.org,ZZ9,HQ\n"
     page = upload(client, bad).content.decode()
     assert "The file was rejected" in page
@@ -47,8 +47,8 @@ def test_rejected_file_lists_row_column_and_problem_and_writes_nothing(client, e
     assert not Person.objects.exists()
 
 
-def test_a_confirmation_cannot_be_replayed(client, eve):
-    client.force_login(eve)
+def test_a_confirmation_cannot_be_replayed(client, olga):
+    client.force_login(olga)
     staged = upload(client, GOOD).context["staged"]
     client.post(reverse("org:upload"), {"staged": staged})
     response = client.post(reverse("org:upload"), {"staged": staged}, follow=True)
@@ -56,17 +56,17 @@ def test_a_confirmation_cannot_be_replayed(client, eve):
     assert AuditEntry.objects.filter(action="org.import").count() == 1
 
 
-def test_another_user_cannot_confirm_someone_elses_preview(client, eve):
-    client.force_login(eve)
+def test_another_user_cannot_confirm_someone_elses_preview(client, olga):
+    client.force_login(olga)
     staged = upload(client, GOOD).context["staged"]
     other = User.objects.create_user("oscar@example.org", "a-long-test-password")
-    RoleGrant.objects.create(user=other, role=Role.ETHICS_OFFICE)
+    RoleGrant.objects.create(user=other, role=Role.ORG_ADMIN)
     client.force_login(other)
     client.post(reverse("org:upload"), {"staged": staged})
     assert not Person.objects.exists()
 
 
-def test_unreadable_file_is_explained(client, eve):
-    client.force_login(eve)
+def test_unreadable_file_is_explained(client, olga):
+    client.force_login(olga)
     page = upload(client, "\n\n").content.decode()
     assert "the first row must hold the column names" in page or "the file is empty" in page

@@ -118,10 +118,10 @@ def certified(org, eve):
     hank = make_user("hank@example.org", "H")
     aaa, bbb = org["entities"]["AAA"], org["entities"]["BBB"]
     last, this = org["cycles"][2025], org["cycles"][2026]
-    certification_submit(actor=fiona, entity=aaa, cycle=last)
-    certification_certify(actor=hank, entity=aaa, cycle=last)
-    certification_submit(actor=bob, entity=bbb, cycle=last)
-    certification_submit(actor=fiona, entity=aaa, cycle=this)
+    certification_submit(actor=fiona, entity=aaa, cycle=last, confirmed=True)
+    certification_certify(actor=hank, entity=aaa, cycle=last, statement_accepted=True, reason="Closed cycle.")
+    certification_submit(actor=bob, entity=bbb, cycle=last, confirmed=True)
+    certification_submit(actor=fiona, entity=aaa, cycle=this, confirmed=True)
     certification_reopen(actor=eve, entity=aaa, cycle=this, reason="A session was left out.")
     return org
 
@@ -207,11 +207,13 @@ def test_summary_counts_sessions_forms_assessments_and_questions(certified):
         "Share of personnel reached": (60.0, 80.0, -20.0),
         "Sessions held": (2, 2, 0),
         "Leader feedback forms (Appendix C)": (1, 2, -1),
-        "Facilitator assessments (Appendix F)": (5, 2, 3),
+        "Facilitator assessments (Appendix F)": (5, None, None),  # 2025: two answers, "fewer than 5", no change
         "Questions forwarded to the Ethics Office": (1, 2, -1),
         "Questions answered": (0, 1, -1),
         "Entities that certified Appendix E": (0, 1, -1),
     }
+    assessed = next(row.figure for row in report.summary if row.label == "Facilitator assessments (Appendix F)")
+    assert assessed.previous_hidden and not assessed.current_hidden
 
 
 def test_ratings_averages_and_hidden_small_groups(certified):
@@ -404,3 +406,14 @@ def test_the_demo_report_compares_two_cycles_and_names_nobody(client, db):
     for where, content in (("page", page), ("PDF", text), ("XLSX", cells)):
         found = [name for name in names if name in content]
         assert not found, f"the {where} shows {found[:3]}"
+
+
+def test_the_report_and_its_pdf_carry_the_participation_chart(client, org):
+    eve = make_user("eve-chart@example.org", None, (Role.ETHICS_OFFICE, None))
+    client.force_login(eve)
+    page = client.get(reverse("oversight:annual_report", args=[2026])).content.decode()
+    assert 'id="report-participation-title"' in page and "<rect class=\"bar\"" in page
+    pdf = client.get(reverse("oversight:annual_report_export", args=[2026, "pdf"]))
+    assert pdf.status_code == 200
+    svg_bars = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf.content, capture_output=True, check=True).stdout.decode()
+    assert "25 %" in svg_bars and "75 %" in svg_bars  # the chart's scale, drawn in the PDF

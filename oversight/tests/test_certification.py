@@ -66,9 +66,14 @@ def url(name, *args):
     return reverse(f"oversight:{name}", args=["AAA", *args])
 
 
+# What the forms send: the focal point's confirmation, the head's acceptance of the statement,
+# and a reason (AAA has warnings: 5 of 11 reached).
+STEP_FIELDS = {"confirm": "on", "accept": "on", "certify_reason": "Two units hold their sessions in January."}
+
+
 def post(client, user, name, data=None):
     client.force_login(user)
-    return client.post(url(name), data or {})
+    return client.post(url(name), {**STEP_FIELDS, **(data or {})})
 
 
 def add_team_session(tmp_path, cycle):
@@ -201,15 +206,15 @@ def test_reopening_requires_a_reason(client, cycle, fiona, hank, eve):
 def test_a_second_click_does_not_certify_twice(client, cycle, aaa, fiona, hank):
     certified(client, fiona, hank)
     with pytest.raises(ValidationError):
-        certification_certify(actor=hank, entity=aaa, cycle=cycle)
+        certification_certify(actor=hank, entity=aaa, cycle=cycle, statement_accepted=True, reason="Late units")
     with pytest.raises(ValidationError):
-        certification_submit(actor=fiona, entity=aaa, cycle=cycle)
+        certification_submit(actor=fiona, entity=aaa, cycle=cycle, confirmed=True)
     assert AuditEntry.objects.filter(action="certification.certify").count() == 1
 
 
 def test_services_check_the_role_themselves(cycle, aaa, fiona, hank):
     with pytest.raises(PermissionDenied):
-        certification_submit(actor=hank, entity=aaa, cycle=cycle)
+        certification_submit(actor=hank, entity=aaa, cycle=cycle, confirmed=True)
     with pytest.raises(PermissionDenied):
         certification_reopen(actor=hank, entity=aaa, cycle=cycle, reason="why")
 

@@ -6,6 +6,7 @@ Every rule is checked before anything is written; a file with any error writes n
 from django.core.management.base import BaseCommand, CommandError
 
 from cascade.commands import RejectedInput, print_problems, read_table_argument
+from cascade.tabular import Purpose
 from dialogues.models import Cycle
 from dialogues.services import attendance_import
 
@@ -23,7 +24,7 @@ class Command(BaseCommand):
             the_cycle = Cycle.objects.get(year=cycle)
         except Cycle.DoesNotExist:
             raise CommandError(f"no cycle for {cycle}: open it first with open_cycle", returncode=2) from None
-        report = attendance_import(table=read_table_argument(file), cycle=the_cycle, dry_run=dry_run)
+        report = attendance_import(table=read_table_argument(file, Purpose.ATTENDANCE_FILE), cycle=the_cycle, dry_run=dry_run)
         print_problems(report.errors, report.warnings)
         if not report.ok:
             raise RejectedInput()

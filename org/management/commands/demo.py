@@ -163,8 +163,14 @@ def _certify(cycle, personas: demo_data.Personas) -> None:
     if status == CertificationStatus.CERTIFIED:
         return
     if status != CertificationStatus.SUBMITTED:
-        certification_submit(actor=User.objects.get(person__index_number=personas.focal_point), entity=entity, cycle=cycle)
-    certification_certify(actor=User.objects.get(person__index_number=personas.head), entity=entity, cycle=cycle)
+        certification_submit(actor=User.objects.get(person__index_number=personas.focal_point), entity=entity, cycle=cycle, confirmed=True)
+    certification_certify(
+        actor=User.objects.get(person__index_number=personas.head),
+        entity=entity,
+        cycle=cycle,
+        statement_accepted=True,
+        reason="The cycle is closed; the people not reached had left or were on extended leave.",
+    )
 
 
 def _accounts(people: list[demo_data.DemoPerson], personas: demo_data.Personas) -> list[tuple[str, User]]:
@@ -181,9 +187,14 @@ def _accounts(people: list[demo_data.DemoPerson], personas: demo_data.Personas) 
         return _user(p.email, encoded, first=p.first, last=p.last, person_id=persons[index_number], grants=grants)
 
     first, last = demo_data.ETHICS_OFFICER
+    admin_first, admin_last = demo_data.ORG_ADMINISTRATOR
     code = personas.entity
     return [
         ("Ethics Office", _user(demo_data.email_for(first, last), encoded, first=first, last=last, grants=[(Role.ETHICS_OFFICE, None)])),
+        (
+            "Organization administrator",
+            _user(demo_data.email_for(admin_first, admin_last), encoded, first=admin_first, last=admin_last, grants=[(Role.ORG_ADMIN, None)]),
+        ),
         (f"Head of entity ({code})", account(personas.head, [(Role.HEAD_OF_ENTITY, entity)])),
         (f"Focal point ({code})", account(personas.focal_point, [(Role.FOCAL_POINT, entity)])),
         (f"Session leader, ready to lead ({code})", account(personas.ready_manager, [])),
@@ -221,5 +232,6 @@ def _user(email, encoded: _PasswordOnce, *, first, last, person_id=None, superus
     user.is_active, user.is_staff, user.is_superuser = True, superuser, superuser
     user.save()
     kept = [RoleGrant.objects.get_or_create(user=user, role=role, entity=entity)[0].pk for role, entity in grants]
+    RoleGrant.objects.filter(pk__in=kept, suspended_at__isnull=False).update(suspended_at=None)
     RoleGrant.objects.filter(user=user).exclude(pk__in=kept).delete()
     return user

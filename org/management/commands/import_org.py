@@ -6,6 +6,7 @@ Every rule is checked before anything is written; a file with any error writes n
 from django.core.management.base import BaseCommand
 
 from cascade.commands import RejectedInput, print_problems, read_table_argument
+from cascade.tabular import Purpose
 from org.services import org_import
 
 
@@ -17,7 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="validate and summarise without writing")
 
     def handle(self, *args, file, dry_run, **options):
-        report = org_import(table=read_table_argument(file), dry_run=dry_run)
+        report = org_import(table=read_table_argument(file, Purpose.ORG_FILE), dry_run=dry_run)
         print_problems(report.errors, report.warnings)
         if not report.ok:
             raise RejectedInput()
