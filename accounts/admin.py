@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from org.zones import format_when
+
 from .models import AuditEntry, RoleGrant, User
 
 
@@ -33,9 +35,15 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["at", "actor", "action", "target"]
+    list_display = ["when", "actor", "action", "target"]
     list_filter = ["action"]
-    readonly_fields = ["at", "actor", "action", "target", "detail"]
+    readonly_fields = ["when", "actor", "action", "target", "detail"]
+
+    @admin.display(description=_("when"), ordering="at")
+    def when(self, entry: AuditEntry) -> str:
+        """In the zone the entry names (a session's), else in UTC; the zone is always stated."""
+        zone = entry.detail.get("time_zone") if isinstance(entry.detail, dict) else None
+        return format_when(entry.at, zone or "UTC")
 
     def has_add_permission(self, request):
         return False

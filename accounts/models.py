@@ -1,5 +1,7 @@
 """Accounts log in by e-mail; roles are derived from the organization or granted."""
 
+import datetime
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
@@ -129,7 +131,7 @@ class AuditEntry(models.Model):
         verbose_name_plural = _("audit entries")
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target}"
+        return f"{self.at.astimezone(datetime.UTC):%Y-%m-%d %H:%M} UTC {self.action} {self.target}"
 
 
 class StagedFile(models.Model):

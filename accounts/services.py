@@ -60,6 +60,12 @@ def user_set_mute_reminders(*, user, mute: bool) -> None:
         audit_record(actor=user, action="account.mute_reminders" if mute else "account.unmute_reminders", target=user.email)
 
 
+def user_password_changed(*, user, how: str) -> None:
+    """Record that the user's password was changed (`how`: "change" with the old one, "reset"
+    by the e-mailed link); call it inside the transaction that saved it."""
+    audit_record(actor=user, action=f"account.password_{how}", target=user.email)
+
+
 # --- access that ends with the organization --------------------------------------------------
 
 # Ids per statement: an import may close tens of thousands of accounts at once.

@@ -32,6 +32,7 @@ from pathlib import Path
 from common import PYTHON, ROOT, gunicorn, served_env, setup_django, step
 
 TARGET_RATE = 1000.0
+BROWSER = "bench-browser"  # the value of the signin cookie the tickets are bound to (dialogues/signin.py)
 TARGET_P99_MS = 50.0
 
 
@@ -87,13 +88,13 @@ def create_data(people: int, creds_path: Path) -> dict:
             data = {SESSION_KEY: str(user.pk), BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend", HASH_SESSION_KEY: user.get_session_auth_hash()}
             login_sessions.append(LoginSession(session_key=key, session_data=store.encode(data), expire_date=expire))
             # the pass the sign-in page gives this person (the GET a phone makes before the tap)
-            signin_pass = signin_pass_make(session=facts, person_id=user.person_id).replace(":", "%3A")
+            signin_pass = signin_pass_make(session=facts, person_id=user.person_id, login_session=key).replace(":", "%3A")
             lines.append(f"{key} {get_random_string(32)} {signin_pass}")
         LoginSession.objects.bulk_create(login_sessions, batch_size=5000)
         with connection.cursor() as cursor:
             cursor.execute("CREATE TABLE bench_floor (id bigserial PRIMARY KEY, at timestamptz NOT NULL)")
     creds_path.write_text("\n".join(lines) + "\n")
-    return {"session": session.pk, "ticket": ticket_make(session.pk), "zone": zone}
+    return {"session": session.pk, "ticket": ticket_make(session.pk, browser=BROWSER), "zone": zone}
 
 
 def counts(session_id: int) -> dict:
@@ -206,7 +207,7 @@ def profile(n: int, data: dict, creds: Path) -> None:
     t("login session load", lambda: SessionStore(pairs[7][0]).load())
     t("user get", lambda: User.objects.get(pk=5))
     t("session_facts", lambda: session_facts(data["session"]))
-    t("ticket", lambda: ticket_is_valid(data["ticket"], data["session"]))
+    t("ticket", lambda: ticket_is_valid(data["ticket"], data["session"], browser=BROWSER))
     t("render done page", lambda: render_to_string("dialogues/signin/participant.html", {"state": "done", "session_id": facts.pk, "leader_name": facts.leader_name, "date": facts.date}))
     print(f"in-process, no profiler: floor {floor_ms:.2f} ms, sign-in {signin_ms:.2f} ms per request (ratio {floor_ms / signin_ms:.2f})")
     with CaptureQueriesContext(connection) as queries:
@@ -271,7 +272,7 @@ def main() -> None:
         common = {"connections": options.connections, "threads": options.threads}
         step("check one sign-in by hand (and wait for the workers to be ready)")
         check = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", "--cookie",
-                                "sessionid=x; csrftoken=" + "a" * 32, "-d", "csrfmiddlewaretoken=" + "a" * 32, signin_url],
+                                f"sessionid=x; csrftoken={'a' * 32}; signin={BROWSER}", "-d", "csrfmiddlewaretoken=" + "a" * 32, signin_url],
                                capture_output=True, text=True, timeout=120)
         step(f"  anonymous POST answers {check.stdout} (a redirect to the login page is expected)")
         step(f"warm-up, {options.warmup} s each")

@@ -53,6 +53,11 @@ class Table:
     header: list[str]
     # (row number in the file, {column: stripped text})
     rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    # XLSX only: the sheet read, and the cells that were not text in the workbook, by (row
+    # number, column): "number" or "date" (Excel turns "000123" into 123 and "3-4" into a date,
+    # and the text alone no longer says so).
+    sheet: str = ""
+    cell_types: dict[tuple[int, str], str] = field(default_factory=dict)
 
 
 class TableError(Exception):
@@ -178,13 +183,70 @@ def read_table(data: bytes, *, limits: Limits | None = None) -> Table:
     return _read_csv(decode_text(data), limits)
 
 
+# The code pages a spreadsheet saves "CSV" in, by the names people know them by.
+LEGACY_ENCODING_NAMES = {
+    "cp1252": "Windows-1252",
+    "cp1250": "Windows-1250",
+    "cp1251": "Windows-1251",
+    "cp1253": "Windows-1253",
+    "cp1254": "Windows-1254",
+    "cp1255": "Windows-1255",
+    "cp1256": "Windows-1256",
+    "cp1257": "Windows-1257",
+    "cp1258": "Windows-1258",
+    "latin_1": "ISO-8859-1",
+    "iso8859_15": "ISO-8859-15",
+    "mac_roman": "Mac Roman",
+    "cp437": "DOS (code page 437)",
+    "cp850": "DOS (code page 850)",
+    "cp932": "Shift_JIS (Windows-932)",
+    "shift_jis": "Shift_JIS",
+    "gb18030": "GB18030 (GBK)",
+    "gb2312": "GB2312",
+    "big5": "Big5",
+    "cp950": "Big5 (Windows-950)",
+    "cp949": "Windows-949",
+    "euc_kr": "EUC-KR",
+    "koi8_r": "KOI8-R",
+}
+ENCODING_SNIFF_BYTES = 256 * 1024
+
+
 def decode_text(data: bytes) -> str:
+    """UTF-8 (with or without BOM) or UTF-16 text; text in another encoding is refused naming
+    it (charset-normalizer), never read by a guess: a wrong guess changes people's names."""
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         return data.decode("utf-16")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        name = legacy_encoding_name(data)
+        if name:
+            raise TableError(Problem(1, "file", _("the file is encoded as %(encoding)s: save it as CSV UTF-8") % {"encoding": name})) from exc
         raise TableError(Problem(1, "file", _("the file is not UTF-8 text or an XLSX workbook"))) from exc
+
+
+def legacy_encoding_name(data: bytes) -> str | None:
+    """The name of the legacy encoding the text is in, or None when it does not read as a table
+    of text in any (a binary file). Windows-1252 is named when it reads the same as the best
+    match: a few accented Latin letters cannot tell the Western code pages apart."""
+    from charset_normalizer import from_bytes
+
+    sample = data[:ENCODING_SNIFF_BYTES]
+    best = from_bytes(sample).best()
+    if best is None:
+        return None
+    text = str(best)
+    first_line = text.split("\n", 1)[0]
+    if not any(d in first_line for d in (",", ";", "\t")) or any(ch < " " and ch not in "\t\r\n" for ch in text):
+        return None
+    encoding = best.encoding
+    try:
+        if sample.decode("cp1252") == text:
+            encoding = "cp1252"
+    except UnicodeDecodeError:
+        pass
+    return LEGACY_ENCODING_NAMES.get(encoding, encoding.replace("_", "-").upper())
 
 
 def sniff_delimiter(first_line: str) -> str:
@@ -274,12 +336,14 @@ def _read_xlsx(data: bytes, limits: Limits) -> Table:
     except Exception as exc:  # openpyxl raises many kinds on a bad workbook
         raise TableError(Problem(1, "file", _("the XLSX file cannot be read"))) from exc
     try:
-        sheet = workbook.worksheets[0]
+        sheet = first_visible_sheet(workbook)
         # The sheet's stated dimension may be wrong: too small, and openpyxl would stop there;
         # too large, and it would pad every row to it. Read the rows as they are, one column
         # more than allowed so that a wider header is seen.
         sheet.reset_dimensions()
-        return _table_from_rows(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1), limits, text=_cell_text)
+        table = _table_from_rows(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1), limits, text=_cell_text)
+        table.sheet = sheet.title
+        return table
     except TableError:
         raise
     except Exception as exc:  # a damaged part shows only once it is read
@@ -303,7 +367,7 @@ def xlsx_rows(data: bytes, limits: Limits) -> Iterator[list[str]]:
     except Exception as exc:  # openpyxl raises many kinds on a bad workbook
         raise TableError(Problem(1, "file", _("the XLSX file cannot be read"))) from exc
     try:
-        sheet = workbook.worksheets[0]
+        sheet = first_visible_sheet(workbook)
         sheet.reset_dimensions()
         for row in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1):
             yield [_cell_text(value) for value in row]
@@ -313,6 +377,23 @@ def xlsx_rows(data: bytes, limits: Limits) -> Iterator[list[str]]:
         raise TableError(Problem(1, "file", _("the XLSX file cannot be read"))) from exc
     finally:
         workbook.close()
+
+
+def first_visible_sheet(workbook):
+    """The first sheet a person sees when they open the workbook: hidden and "very hidden"
+    sheets (lookup lists, macros' scratch) are skipped; the first sheet if all are hidden."""
+    for sheet in workbook.worksheets:
+        if getattr(sheet, "sheet_state", "visible") == "visible":
+            return sheet
+    return workbook.worksheets[0]
+
+
+def _cell_type(value) -> str | None:
+    if isinstance(value, (datetime.date, datetime.time, datetime.timedelta)):
+        return "date"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return "number"
+    return None
 
 
 def _cell_text(value) -> str:
@@ -348,12 +429,16 @@ def _table_from_rows(rows: Iterable, limits: Limits, text=None) -> Table:
         if number > last:
             raise TableError(Problem(number, "file", limits.too_many_rows()))
         cells = row[:width]
+        typed = None
         if text is not None:
             if cells.count(None) == len(cells):
                 continue  # an empty row of a sheet, many of them at times: skipped at C speed
+            typed = [(i, kind) for i, value in enumerate(cells) if value is not None and not isinstance(value, str) and (kind := _cell_type(value))]
             cells = [text(value) for value in cells]
         if not any(cell.strip() for cell in cells):
             continue  # blank lines, and the empty rows spreadsheets leave at the end
+        if typed:
+            table.cell_types.update({(number, names[i]): kind for i, kind in typed if names[i]})
         table.rows.append((number, {name: (cells[i].strip() if i < len(cells) else "") for i, name in enumerate(names) if name}))
     return table
 

@@ -60,6 +60,8 @@ def preview_then_confirm(
                 messages.success(request, done_message % {"summary": report.summary()})
                 return redirect(done_url)
             context["report"] = report
+            if getattr(report, "blocked", False):  # wants a confirmation it did not get: stage it again
+                context["staged"] = staged_file_put(user=request.user, kind=kind, data=bytes(staged.data), options=staged.options).pk
     elif request.method == "POST":
         form = form_class(request.POST, request.FILES, limits=limits)
         if form.is_valid():

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.views import LoginView
 from dialogues import views_signin
 
 urlpatterns = [
@@ -12,5 +13,7 @@ urlpatterns = [
     path("oversight/", include("oversight.urls")),
     path("feedback/", include("feedback.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The admin's login is the site's, throttled like it (one way in, one set of controls).
+    path("admin/login/", LoginView.as_view(redirect_authenticated_user=False)),
     path("admin/", admin.site.urls),
 ]

@@ -24,6 +24,7 @@ from django.utils.translation import ngettext
 from accounts.services import audit_record
 from feedback import selectors as feedback_selectors
 from org.models import Entity, Person
+from org.zones import duty_station_zones, person_time_zone
 from oversight import tree
 from oversight.selectors import cascade_states
 
@@ -89,8 +90,12 @@ def invitee_candidates(session: Session) -> list[int]:
     )
 
 
-def _context(reason: str, person: Person, *, cycle: Cycle, session: Session | None, today: datetime.date, base_url: str) -> dict:
+def _context(
+    reason: str, person: Person, *, cycle: Cycle, session: Session | None, today: datetime.date, base_url: str, stations: dict[str, str] | None = None
+) -> dict:
     context = {"person": person, "cycle": cycle, "session": session, "today": today, **_links(base_url)}
+    if session is not None and session.starts_at is not None:
+        context["own_zone"] = person_time_zone(person, stations=stations)  # the session's time on their own clock too
     context["action_url"] = base_url + {
         CHASE_SCHEDULE: reverse("dialogues:schedule"),
         CHASE_REPORT: reverse("feedback:my_reports"),
@@ -104,13 +109,14 @@ def chase_preview(reason: str, people: list[Person], *, cycle: Cycle, session: S
     """(language, subject, body) of the reminder, once per language among `people`, as the
     first person of each language would receive it."""
     today = timezone.localdate()
+    stations = duty_station_zones() if session is not None else None
     previews, seen = [], set()
     for person in people:
         recipient = _person_recipient(person)
         if recipient.language in seen:
             continue
         seen.add(recipient.language)
-        message = _message(recipient, TEMPLATES[reason], _context(reason, person, cycle=cycle, session=session, today=today, base_url=base_url))
+        message = _message(recipient, TEMPLATES[reason], _context(reason, person, cycle=cycle, session=session, today=today, base_url=base_url, stations=stations))
         previews.append((recipient.language, message.subject, message.body))
     return previews
 
@@ -124,6 +130,7 @@ def chase_send(
     now = now or timezone.now()
     today = timezone.localdate(now)
     sent = skipped = 0
+    stations = duty_station_zones() if session is not None else None
     people = Person.objects.filter(pk__in=person_ids, active=True).select_related("user", "entity").order_by("pk")
     for person in people.iterator(chunk_size=500):
         delivered = _deliver(
@@ -133,7 +140,7 @@ def chase_send(
             # A person chose to send it: it reaches people who muted the automatic nudges.
             recipient=dataclasses.replace(_person_recipient(person), muted=False),
             template=TEMPLATES[reason],
-            context=_context(reason, person, cycle=cycle, session=session, today=today, base_url=base_url),
+            context=_context(reason, person, cycle=cycle, session=session, today=today, base_url=base_url, stations=stations),
             now=now,
         )
         sent += delivered

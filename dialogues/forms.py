@@ -1,5 +1,5 @@
 import datetime
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.scope import Purpose, Scope, resolve_people
 from cascade.forms import TableUploadForm
 from org.models import Language, Person
+from org.zones import canonical_zones, entity_time_zones, person_time_zone
 
 from .kit_translations import KitReader, language_name
 from .models import Cycle, Mode, Scenario
@@ -33,6 +34,11 @@ def resolved_or_error(scope: Scope, entries: list[str], *, purpose: Purpose, ses
     return result.found
 
 
+# Native date and time inputs read and write ISO 8601 whatever the language: the locale's format
+# ("10/12/2026" in French) would leave a prefilled field empty.
+ISO_DATE, ISO_TIME = "%Y-%m-%d", "%H:%M"
+
+
 class AttendanceUploadForm(TableUploadForm):
     cycle = forms.ModelChoiceField(queryset=Cycle.objects.all(), label=_("Cycle"), empty_label=None, to_field_name="year")
 
@@ -44,17 +50,26 @@ def language_choices():
     return [(code, language_name(code)) for code in Language.values]
 
 
-def time_zone_choices():
-    return [(name, name) for name in sorted(available_timezones()) if "/" in name or name == "UTC"]
+def time_zone_choices(entity_id: int | None = None, current: str = ""):
+    """Canonical zones only (Africa/Asmara, never its alias Africa/Asmera), the zones of the
+    entity's duty stations first in a group of their own; `current` is kept if it is not one."""
+    every = [(name, name) for name in canonical_zones()]
+    if current and current not in canonical_zones():
+        every.insert(0, (current, current))
+    stations = entity_time_zones(entity_id) if entity_id else {}
+    if not stations:
+        return every
+    ours = [(zone, f"{zone} ({', '.join(names)})" if names else zone) for zone, names in stations.items()]
+    return [(_("Your entity's duty stations"), ours), (_("All time zones"), every)]
 
 
 class ScheduleForm(forms.Form):
     """When, where and with whom; `starts_at` and `people` are derived in clean(). "Also
     invite" finds people only among those the leader may name (accounts.scope)."""
 
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    start_time = forms.TimeField(label=_("Start time"), widget=forms.TimeInput(attrs={"type": "time"}))
-    time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices, initial="UTC")
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE))
+    start_time = forms.TimeField(label=_("Start time"), widget=forms.TimeInput(attrs={"type": "time"}, format=ISO_TIME))
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
     duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=30, max_value=240, initial=90)
     mode = forms.ChoiceField(label=_("Mode"), choices=Mode.choices, initial=Mode.IN_PERSON)
     location = forms.CharField(label=_("Room or link"), max_length=500, required=False)
@@ -70,6 +85,9 @@ class ScheduleForm(forms.Form):
     def __init__(self, *args, scope: Scope, **kwargs):
         super().__init__(*args, **kwargs)
         self.scope, self.leader = scope, scope.person
+        zone = self.fields["time_zone"]
+        zone.initial = person_time_zone(self.leader)  # the leader's own zone unless the form says otherwise
+        zone.choices = time_zone_choices(self.leader.entity_id, current=self.initial.get("time_zone") or zone.initial)
         self.fields["invitees"].queryset = Person.objects.filter(manager_id=self.leader.index_number, active=True).order_by("name")
 
     def clean_others(self):
@@ -160,8 +178,8 @@ class SplitForm(forms.Form):
         gap = datetime.timedelta(minutes=duration + 30)
         for number in range(1, self.group_count + 1):
             start = first_start + gap * (number - 1)
-            self.fields[f"date_{number}"] = forms.DateField(label=_("Date"), initial=start.date(), widget=forms.DateInput(attrs={"type": "date"}))
-            self.fields[f"time_{number}"] = forms.TimeField(label=_("Start time"), initial=start.time(), widget=forms.TimeInput(attrs={"type": "time"}))
+            self.fields[f"date_{number}"] = forms.DateField(label=_("Date"), initial=start.date(), widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE))
+            self.fields[f"time_{number}"] = forms.TimeField(label=_("Start time"), initial=start.time(), widget=forms.TimeInput(attrs={"type": "time"}, format=ISO_TIME))
         choices = [(n, _("Session %(number)d") % {"number": n}) for n in range(1, self.group_count + 1)]
         for number, group in enumerate(groups, start=1):
             for person in group:

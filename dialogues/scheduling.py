@@ -14,10 +14,12 @@ from django.core.exceptions import ValidationError
 from django.core.mail import mailers
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.services import audit_record
 from org.models import Person
+from org.zones import duty_station_zones, zone_label
 
 from .invitations import invitation_messages
 from .models import Cycle, Invitation, Scenario, ScenarioVote, Session, SessionStatus
@@ -51,6 +53,17 @@ def propose_split(people: list, size: int = MAX_PER_SESSION) -> list[list]:
     return result
 
 
+def _skipped_by_the_clocks(plan: SessionPlan) -> bool:
+    """Whether the start was typed as a wall-clock time that the zone skips (02:30 when clocks go
+    from 02:00 to 03:00): Python would quietly move it, and the invitation would state a time
+    nobody chose."""
+    zone = ZoneInfo(plan.time_zone)
+    if getattr(plan.starts_at.tzinfo, "key", None) != plan.time_zone:
+        return False  # an instant given in another zone is unambiguous
+    wall = plan.starts_at.replace(tzinfo=None)
+    return plan.starts_at.astimezone(datetime.UTC).astimezone(zone).replace(tzinfo=None) != wall
+
+
 def _check_plan(*, leader: Person, cycle: Cycle, plan: SessionPlan, now: datetime.datetime) -> list[Person]:
     errors = {}
     try:
@@ -58,9 +71,14 @@ def _check_plan(*, leader: Person, cycle: Cycle, plan: SessionPlan, now: datetim
     except (ZoneInfoNotFoundError, ValueError):
         raise ValidationError({"time_zone": _("Unknown time zone.")}) from None
     if not cycle.contains(local_day):
-        errors["date"] = _("The session must take place between %(opens)s and %(deadline)s.") % {"opens": cycle.opens, "deadline": cycle.deadline}
+        errors["date"] = _("The session must take place between %(opens)s and %(deadline)s.") % {"opens": date_format(cycle.opens), "deadline": date_format(cycle.deadline)}
     if plan.starts_at < now:
         errors["date"] = _("The session must start in the future.")
+    if _skipped_by_the_clocks(plan):
+        errors["start_time"] = _("The clocks go forward that night: %(time)s does not exist in %(zone)s. Choose another time.") % {
+            "time": plan.starts_at.strftime("%H:%M"),
+            "zone": zone_label(plan.time_zone),
+        }
     invitees = list(Person.objects.filter(pk__in=plan.invitee_ids, active=True).exclude(pk=leader.pk))
     if len(invitees) != len(set(plan.invitee_ids) - {leader.pk}):
         errors["invitees"] = _("Some invitees are not active people of the organization.")
@@ -102,7 +120,7 @@ def session_schedule(*, leader: Person, cycle: Cycle, plan: SessionPlan, actor, 
             languages=",".join(plan.languages),
         )
         Invitation.objects.bulk_create([Invitation(session=session, person=p) for p in invitees])
-        audit_record(actor=actor, action="session.schedule", target=f"session {session.pk}", detail={"invitees": len(invitees), "starts_at": plan.starts_at.isoformat()})
+        audit_record(actor=actor, action="session.schedule", target=f"session {session.pk}", detail={"invitees": len(invitees), "starts_at": plan.starts_at.isoformat(), "time_zone": plan.time_zone})
         transaction.on_commit(lambda: _send(invitation_messages(session, invitees, kind="invitation", base_url=base_url)))
     return session
 
@@ -128,7 +146,7 @@ def session_update(*, session: Session, plan: SessionPlan, actor, base_url: str 
         session.location, session.languages = plan.location, ",".join(plan.languages)
         session.sequence += 1
         session.save()
-        audit_record(actor=actor, action="session.update", target=f"session {session.pk}", detail={"added": len(wanted - current), "removed": len(removed), "sequence": session.sequence})
+        audit_record(actor=actor, action="session.update", target=f"session {session.pk}", detail={"added": len(wanted - current), "removed": len(removed), "sequence": session.sequence, "starts_at": plan.starts_at.isoformat(), "time_zone": plan.time_zone})
         kept = [p for p in invitees if p.pk in current] if event_changed else []
         added = [p for p in invitees if p.pk not in current]
 
@@ -222,13 +240,14 @@ def send_due_reminders(*, now: datetime.datetime | None = None, base_url: str = 
             session__starts_at__gte=now + REMINDER_WINDOW[0],
             session__starts_at__lte=now + REMINDER_WINDOW[1],
         )
-        .select_related("session__cycle", "session__leader", "person")
+        .select_related("session__cycle", "session__leader", "person__entity")
         .order_by("session_id")
     )
+    stations = duty_station_zones()  # each invitee's own zone, without a query per reminder
     sent = 0
     for invitation in due.iterator(chunk_size=500):
         if Invitation.objects.filter(pk=invitation.pk, reminded_at__isnull=True).update(reminded_at=now) != 1:
             continue  # another run took it
-        _send(invitation_messages(invitation.session, [invitation.person], kind="reminder", base_url=base_url))
+        _send(invitation_messages(invitation.session, [invitation.person], kind="reminder", base_url=base_url, stations=stations))
         sent += 1
     return sent

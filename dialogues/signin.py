@@ -14,6 +14,11 @@ look-alikes (no 0/O, 1/I/L, U). A code stays valid for CASCADE_SIGNIN_GRACE_MINU
 minute, so a slow scan still works while a photo sent elsewhere soon stops working. Someone who
 scanned in time receives a signed ticket (the session number, timestamped) that carries them
 through the login page and the tap of the button for CASCADE_SIGNIN_TICKET_MINUTES.
+
+A ticket and a pass work only for whom they were issued to: the ticket names (a hash of) a random
+value kept in a cookie of the browser that typed the code, so a forwarded link is refused; the
+pass names (a hash of) the login session's key, so it signs in nobody from another browser or
+after logging out. Both are checked against cookies the request carries: no query.
 """
 
 import datetime
@@ -36,6 +41,7 @@ from accounts.scope import Purpose, Scope, recordable_people, refusal_message, r
 from accounts.services import audit_record
 from cascade.tabular import Problem, Table, check_columns
 from org.models import Person
+from org.zones import format_when
 
 from .conference import name_key, read_conference_report
 from .models import Attendance, AttendanceMethod, Invitation, Session, SessionStatus, UnmatchedParticipant
@@ -86,6 +92,13 @@ def code_is_current(secret: str, code: str, now: datetime.datetime | None = None
     return any(hmac.compare_digest(code, rotating_code(secret, m)) for m in range(minute - grace_minutes(), minute + 1))
 
 
+def code_was_shown(secret: str, code: str, now: datetime.datetime | None = None, minutes: int = 60) -> bool:
+    """Whether `code` was shown at some minute of the last `minutes`: an expired code typed
+    late, which is no guess."""
+    minute = minute_of(now or timezone.now())
+    return any(hmac.compare_digest(code, rotating_code(secret, m)) for m in range(minute - minutes, minute + 1))
+
+
 def parse_typed_code(text: str) -> tuple[int, str] | None:
     """(session number, rotating part) from what someone typed: case, spaces and dashes do not
     matter, and O, I or L typed in the session number mean 0 and 1."""
@@ -99,20 +112,37 @@ def parse_typed_code(text: str) -> tuple[int, str] | None:
     return (int(number), match.group(2)) if len(number) <= 12 else None
 
 
-def ticket_make(session_id: int) -> str:
-    return signing.TimestampSigner(salt=TICKET_SALT).sign(str(session_id))
+def _digest(value: str) -> str:
+    """A short hash of a secret that a signed value names without revealing it."""
+    return hashlib.sha256(value.encode()).hexdigest()[:24] if value else ""
 
 
-def ticket_is_valid(ticket: str, session_id: int) -> bool:
-    """A ticket given for this session less than CASCADE_SIGNIN_TICKET_MINUTES ago."""
-    if not ticket:
-        return False
+def ticket_make(session_id: int, *, browser: str) -> str:
+    """A link's ticket to the session's sign-in page, for the browser whose cookie holds
+    `browser` (a random value, see views_signin)."""
+    return signing.TimestampSigner(salt=TICKET_SALT).sign(f"{session_id}.{_digest(browser)}")
+
+
+def ticket_check(ticket: str, session_id: int, *, browser: str) -> str | None:
+    """Why the ticket cannot open this session's sign-in page, or None: it must be genuine, for
+    this session, younger than CASCADE_SIGNIN_TICKET_MINUTES and held by the browser it was
+    given to."""
     minutes = int(getattr(settings, "CASCADE_SIGNIN_TICKET_MINUTES", 10))
     try:
-        value = signing.TimestampSigner(salt=TICKET_SALT).unsign(ticket, max_age=datetime.timedelta(minutes=minutes))
+        value = signing.TimestampSigner(salt=TICKET_SALT).unsign(ticket or "", max_age=datetime.timedelta(minutes=minutes))
     except signing.BadSignature:
-        return False
-    return value == str(session_id)
+        return _("This sign-in link has expired. Type the code shown in the room now.")
+    number, _dot, holder = value.partition(".")
+    if number != str(session_id):
+        return _("This sign-in link has expired. Type the code shown in the room now.")
+    if not browser or not hmac.compare_digest(holder, _digest(browser)):
+        return _("This sign-in link was opened in another browser than the one that typed the code. Type the code shown in the room now.")
+    return None
+
+
+def ticket_is_valid(ticket: str, session_id: int, *, browser: str) -> bool:
+    """A ticket given for this session, to this browser, less than CASCADE_SIGNIN_TICKET_MINUTES ago."""
+    return ticket_check(ticket, session_id, browser=browser) is None
 
 
 # -- when attendance may be recorded -----------------------------------------------------------
@@ -132,8 +162,7 @@ def recording_problem(session: Session, now: datetime.datetime | None = None) ->
         return _("This session was cancelled; attendance cannot be recorded.")
     zone = session_zone(session)
     if session.starts_at is not None and now < session.starts_at:
-        start = formats.date_format(session.starts_at.astimezone(zone), "DATETIME_FORMAT")
-        return _("Attendance can be recorded once the session has started (%(start)s, %(zone)s).") % {"start": start, "zone": session.time_zone}
+        return _("Attendance can be recorded once the session has started (%(start)s).") % {"start": format_when(session.starts_at, session.time_zone)}
     if session.starts_at is None and now.astimezone(zone).date() < session.date:
         return _("Attendance can be recorded from the day of the session (%(date)s).") % {"date": formats.date_format(session.date, "DATE_FORMAT")}
     return None
@@ -190,24 +219,29 @@ def session_facts(session_id: int) -> SessionFacts | None:
 PASS_SALT = "cascade.signin.pass"
 
 
-def signin_pass_make(*, session: SessionFacts, person_id: int) -> str:
+def signin_pass_make(*, session: SessionFacts, person_id: int, login_session: str) -> str:
     """What the sign-in page (shown to a logged-in person only) puts in its form: signed, for
-    this person and this session, with what the answer page shows. The POST that carries it
-    needs neither the login session nor the user from the database."""
-    facts = {"s": session.pk, "p": person_id, "z": session.time_zone, "n": session.leader_name, "r": session.ref, "d": session.date.isoformat()}
+    this person, this session and this login session (the key of the page's login session,
+    hashed), with what the answer page shows. The POST that carries it needs neither the login
+    session nor the user from the database: only the same session cookie."""
+    facts = {"s": session.pk, "p": person_id, "k": _digest(login_session), "z": session.time_zone, "n": session.leader_name, "r": session.ref, "d": session.date.isoformat()}
     return signing.dumps(facts, salt=PASS_SALT)
 
 
-def signin_pass_read(value: str, session_id: int) -> dict | None:
-    """The pass's content if it is genuine, for this session, and younger than a ticket."""
-    if not value:
+def signin_pass_read(value: str, session_id: int, *, login_session: str) -> dict | None:
+    """The pass's content if it is genuine, for this session, younger than a ticket, and
+    carried by the login session it was issued to (`login_session`: the request's session
+    cookie)."""
+    if not value or not login_session:
         return None
     minutes = int(getattr(settings, "CASCADE_SIGNIN_TICKET_MINUTES", 10))
     try:
         facts = signing.loads(value, salt=PASS_SALT, max_age=datetime.timedelta(minutes=minutes))
     except signing.BadSignature:
         return None
-    return facts if isinstance(facts, dict) and facts.get("s") == session_id and isinstance(facts.get("p"), int) else None
+    if not (isinstance(facts, dict) and facts.get("s") == session_id and isinstance(facts.get("p"), int) and isinstance(facts.get("k"), str)):
+        return None
+    return facts if hmac.compare_digest(facts["k"], _digest(login_session)) else None
 
 
 _ATTENDANCE, _PERSON, _SESSION = Attendance._meta.db_table, Person._meta.db_table, Session._meta.db_table

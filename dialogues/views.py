@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.scope import attendance_import_entity_ids, guest_session_or_404, led_session_or_404, scope_for, session_or_404, visible_sessions
 from cascade.tabular import Purpose
 from cascade.uploads import preview_then_confirm
+from org.zones import person_time_zone
 from oversight.selectors import current_cycle
 
 from .forms import AttendanceUploadForm, GuestForm, RespondForm, ScheduleForm, SplitForm
@@ -224,7 +225,7 @@ def my_invitations(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Thank you: your leader will see your answer."))
             return redirect("dialogues:my_invitations")
         forms_by_invitation.append((invitation, form))
-    return render(request, "dialogues/my_invitations.html", {"items": forms_by_invitation})
+    return render(request, "dialogues/my_invitations.html", {"items": forms_by_invitation, "own_zone": person_time_zone(scope.person)})
 
 
 @login_required

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.middleware import screen_poll
 from accounts.scope import led_session_or_404, scope_for, sheet_session_or_404
 
 from .forms_running import CAPTURE_LABELS, CaptureForm, ScenarioChoiceForm
@@ -120,6 +121,7 @@ def facilitate_scenarios(request: HttpRequest, pk: int) -> HttpResponse:
     return _facilitate_page(request, session, choice_form=form)
 
 
+@screen_poll
 @never_cache
 @require_GET
 def facilitate_count(request: HttpRequest, pk: int) -> HttpResponse:

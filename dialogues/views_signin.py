@@ -8,9 +8,11 @@ on the busiest page there is.
 
 import datetime
 import re
+import secrets
 
 import segno
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -21,10 +23,12 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts import throttle
+from accounts.middleware import screen_poll
 from accounts.scope import led_session_or_404, monitored_session_or_404, scope_for
 from accounts.services import staged_file_put, staged_file_take
 from cascade.forms import ConfirmForm, TableUploadForm
@@ -45,6 +49,7 @@ from .signin import (
     attendance_record_sheet,
     attendance_set_by_monitor,
     code_is_current,
+    code_was_shown,
     monitor_candidates,
     parse_typed_code,
     recording_problem,
@@ -54,7 +59,7 @@ from .signin import (
     signin_code,
     signin_pass_make,
     signin_pass_read,
-    ticket_is_valid,
+    ticket_check,
     ticket_make,
 )
 
@@ -81,26 +86,50 @@ def _participant_page(request: HttpRequest, status: int = 200, **context) -> Htt
     return HttpResponse(render_to_string(PARTICIPANT_TEMPLATE, context), status=status)
 
 
-def _signin_url(session_id: int) -> str:
-    return f"{reverse('dialogues:signin', args=[session_id])}?t={ticket_make(session_id)}"
+def _browser(request: HttpRequest) -> str:
+    """The random value in the cookie of the browser that typed a code ("" when none)."""
+    return request.COOKIES.get(settings.CASCADE_SIGNIN_COOKIE_NAME, "")
+
+
+def _code_throttles(request: HttpRequest) -> list[tuple[throttle.Limit, str]]:
+    """What a wrong room code counts against: the client's address, and the login (or the
+    browser's cookies) when there is one."""
+    return [(throttle.limit("code_address"), throttle.client_address(request)), (throttle.limit("code_browser"), throttle.browser_key(request))]
 
 
 @require_GET
 def signin_entry(request: HttpRequest) -> HttpResponse:
     """Type (or scan) the code shown in the room. A current code gives a ticket that carries
-    the participant through the login page to the button."""
+    the participant through the login page to the button, in this browser only (a cookie).
+    Wrong codes are throttled (accounts/throttle.py): a code is 24 million guesses a minute,
+    and a locked address or login gets no answer about any code, right or wrong. An expired
+    code that was shown in the last hour is a late typist, not a guess, and is not counted."""
     text = request.GET.get("c", "")
     if not text:
         return _participant_page(request, state="entry")
+    checks = _code_throttles(request)
+    rule = throttle.locked(checks)
+    if rule is not None:
+        error = ngettext(
+            "Too many wrong codes. Wait %(minutes)d minute, then type the code shown in the room.",
+            "Too many wrong codes. Wait %(minutes)d minutes, then type the code shown in the room.",
+            rule.minutes,
+        ) % {"minutes": rule.minutes}
+        return _participant_page(request, status=429, state="entry", code=text, error=error)
     parsed = parse_typed_code(text)
     session = Session.objects.only("signin_secret").filter(pk=parsed[0]).first() if parsed else None
     if session is None or not code_is_current(session.signin_secret, parsed[1]):
+        if session is None or not code_was_shown(session.signin_secret, parsed[1]):
+            throttle.hit(checks)
         error = _("This code is not valid or has expired. Type the code shown in the room now.")
         return _participant_page(request, status=400, state="entry", code=text, error=error)
-    url = _signin_url(session.pk)
-    if not request.user.is_authenticated:
-        return redirect_to_login(url)
-    return redirect(url)
+    browser = _browser(request) or secrets.token_urlsafe(24)
+    url = f"{reverse('dialogues:signin', args=[session.pk])}?t={ticket_make(session.pk, browser=browser)}"
+    response = redirect(url) if request.user.is_authenticated else redirect_to_login(url)
+    minutes = int(getattr(settings, "CASCADE_SIGNIN_TICKET_MINUTES", 10))
+    response.set_cookie(settings.CASCADE_SIGNIN_COOKIE_NAME, browser, max_age=minutes * 60 + 60, path="/", secure=settings.SESSION_COOKIE_SECURE,
+                        httponly=True, samesite="Lax")
+    return response
 
 
 def _csrf_refusal(request: HttpRequest) -> HttpResponse | None:
@@ -120,7 +149,7 @@ def signin(request: HttpRequest, pk: int) -> HttpResponse:
     session, it is on a page only that person's browser could read, and it can sign in no one
     else. A POST without a genuine pass goes through the usual CSRF check."""
     if request.method == "POST":
-        facts = signin_pass_read(request.POST.get("pass", ""), pk)
+        facts = signin_pass_read(request.POST.get("pass", ""), pk, login_session=request.COOKIES.get(settings.SESSION_COOKIE_NAME, ""))
         if facts is not None:
             result = attendance_record_self(session_id=pk, person_id=facts["p"], time_zone=facts["z"])
             if result.outcome is SelfSignIn.SIGNED_IN and result.session is None:
@@ -128,8 +157,7 @@ def signin(request: HttpRequest, pk: int) -> HttpResponse:
             return _answer(request, result)
         if (refusal := _csrf_refusal(request)) is not None:
             return refusal
-    if not ticket_is_valid(request.GET.get("t", ""), pk):
-        error = _("This sign-in link has expired. Type the code shown in the room now.")
+    if (error := ticket_check(request.GET.get("t", ""), pk, browser=_browser(request))) is not None:
         return _participant_page(request, status=400, state="entry", error=error)
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
@@ -144,7 +172,7 @@ def signin(request: HttpRequest, pk: int) -> HttpResponse:
     problem = self_signin_problem(session) or (_("You lead this session; the leader is not counted as a participant.") if person_id == session.leader_id else None)
     if problem:
         return _participant_page(request, status=409, state="refused", session=session, error=problem)
-    signin_pass = signin_pass_make(session=session, person_id=person_id) if person_id is not None else ""
+    signin_pass = signin_pass_make(session=session, person_id=person_id, login_session=request.session.session_key) if person_id is not None else ""
     return _participant_page(request, state="ready", session=session, action=request.get_full_path(), signin_pass=signin_pass)
 
 
@@ -157,6 +185,7 @@ def _answer(request: HttpRequest, result) -> HttpResponse:
 # -- the room display (the leader's screen) ----------------------------------------------------
 
 
+@screen_poll
 @login_required
 @require_GET
 def signin_display(request: HttpRequest, pk: int) -> HttpResponse:

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -162,6 +163,8 @@ def question_queue_view(request: HttpRequest) -> HttpResponse:
         cycle = filters.cleaned_data["cycle"] or cycle
         status, entity = filters.cleaned_data["status"], filters.cleaned_data["entity"]
     questions = question_queue(cycle, status=status, entity=entity) if cycle else Question.objects.none()
+    # Times are shown in the zone of the session a question came from (UTC when it has none).
+    questions = questions.annotate(session_time_zone=F("session__time_zone"))
     page = Paginator(questions, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -173,7 +176,7 @@ def question_queue_view(request: HttpRequest) -> HttpResponse:
 def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One question: assign it, move it along, answer it, publish it; with kit suggestions."""
     ethics_office_or_404(scope_for(request.user))
-    question = get_object_or_404(Question.objects.select_related("cycle", "entity", "assigned_to"), pk=pk)
+    question = get_object_or_404(Question.objects.select_related("cycle", "entity", "assigned_to", "session"), pk=pk)
     staff = ethics_office_staff()
     initial = {"assigned_to": question.assigned_to, "status": question.status, "answer": question.answer}
     form = QuestionForm(request.POST or None, initial=initial, staff=staff)
@@ -194,7 +197,8 @@ def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Question saved."))
             return redirect("feedback:question_detail", pk=question.pk)
     kit = getattr(question.cycle, "kit", None)
-    context = {"question": question, "form": form, "suggestions": suggestions_for(question.text, kit)}
+    zone = question.session.time_zone if question.session_id else "UTC"
+    context = {"question": question, "form": form, "suggestions": suggestions_for(question.text, kit), "zone": zone}
     return render(request, "feedback/question_detail.html", context, status=400 if form.is_bound and form.errors else 200)
 
 

@@ -2,13 +2,13 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from .models import Entity, Person, Unit
+from .models import DutyStation, Entity, Person, Unit
 from .services import people_deactivate, people_reactivate
 
 
 @admin.register(Entity)
 class EntityAdmin(admin.ModelAdmin):
-    list_display = ["code", "name"]
+    list_display = ["code", "name", "time_zone"]
     search_fields = ["code", "name"]
 
 
@@ -21,7 +21,7 @@ class UnitAdmin(admin.ModelAdmin):
 
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
-    list_display = ["index_number", "name", "email", "entity", "unit", "active"]
+    list_display = ["index_number", "name", "email", "entity", "unit", "duty_station", "time_zone", "active"]
     list_filter = ["active", "entity", "category", "location_type"]
     search_fields = ["index_number", "name", "email"]
     raw_id_fields = ["manager", "unit"]
@@ -57,3 +57,12 @@ class PersonAdmin(admin.ModelAdmin):
     def reactivate_people(self, request, queryset):
         accounts = people_reactivate(person_ids=list(queryset.filter(active=False).values_list("pk", flat=True)), actor=request.user, source="admin")
         self.message_user(request, _("People reactivated; accounts reopened: %(count)d. Suspended role grants stay suspended.") % {"count": accounts}, messages.SUCCESS)
+
+
+@admin.register(DutyStation)
+class DutyStationAdmin(admin.ModelAdmin):
+    """The Ethics Office's table of duty stations and their zones: people without a time zone of
+    their own in the organization file live in their duty station's."""
+
+    list_display = ["name", "time_zone"]
+    search_fields = ["name", "time_zone"]

@@ -5,7 +5,10 @@ sessions and attendance stay in the history.
 """
 
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+
+from .zones import validate_time_zone
 
 
 class Category(models.TextChoices):
@@ -37,6 +40,8 @@ def django_language(code: str) -> str:
 class Entity(models.Model):
     code = models.CharField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=200, blank=True)
+    # The zone of the entity's people whose duty station the Ethics Office has not placed.
+    time_zone = models.CharField(_("time zone"), max_length=64, default="UTC", validators=[validate_time_zone], help_text=_("An IANA name, e.g. Africa/Nairobi."))
 
     class Meta:
         ordering = ["code"]
@@ -96,6 +101,8 @@ class Person(models.Model):
     location_type = models.CharField(_("location type"), max_length=20, choices=LocationType, blank=True)
     duty_station = models.CharField(_("duty station"), max_length=100, blank=True)
     language = models.CharField(_("language"), max_length=2, choices=Language, blank=True)
+    # The organization file's `time_zone`; empty: the duty station's zone, else the entity's.
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True, validators=[validate_time_zone])
     active = models.BooleanField(_("active"), default=True)
 
     objects = PersonQuerySet.as_manager()
@@ -108,3 +115,20 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.index_number})"
+
+
+class DutyStation(models.Model):
+    """A duty station and its time zone, kept by the Ethics Office: people whose organization-file
+    row gives no time zone live in their duty station's. Names match without regard to case."""
+
+    name = models.CharField(_("name"), max_length=100, help_text=_("As written in the organization file's duty_station column."))
+    time_zone = models.CharField(_("time zone"), max_length=64, validators=[validate_time_zone], help_text=_("An IANA name, e.g. Africa/Nairobi."))
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(Lower("name"), name="duty_station_unique_name")]
+        verbose_name = _("duty station")
+        verbose_name_plural = _("duty stations")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.time_zone})"

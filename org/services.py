@@ -4,23 +4,27 @@ import re
 from dataclasses import dataclass, field
 from itertools import groupby
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.services import AccessChange, access_end_for_people, access_restore_for_people, audit_record
 from cascade.tabular import Problem, Table, check_columns
 
 from .models import Category, Entity, Language, LocationType, Person, Unit
+from .zones import duty_station_zones, zone_problem
 
 REQUIRED = ["index_number", "name", "email", "entity"]
-KNOWN = REQUIRED + ["manager_index_number", "entity_name", "unit", "category", "location_type", "duty_station", "language"]
+KNOWN = REQUIRED + ["manager_index_number", "entity_name", "unit", "category", "location_type", "duty_station", "language", "time_zone"]
 INDEX_RE = re.compile(r"[A-Za-z0-9-]{1,20}\Z")
 ENTITY_RE = re.compile(r"[A-Za-z0-9_-]{1,20}\Z")
 UNIT_SEPARATOR = " > "
 # What a person row holds, in the order compared with the database to tell "updated".
-PERSON_FIELDS = ["name", "email", "manager_id", "entity_id", "unit_id", "category", "location_type", "duty_station", "language"]
+PERSON_FIELDS = ["name", "email", "manager_id", "entity_id", "unit_id", "category", "location_type", "duty_station", "language", "time_zone"]
 SAMPLE_SIZE = 200
 # The columns' room in the database: a longer value is a problem of the file, not a crash.
 MAX_LENGTHS = {
@@ -46,6 +50,7 @@ class OrgRow:
     location_type: str
     duty_station: str
     language: str
+    time_zone: str = ""
 
 
 @dataclass
@@ -64,10 +69,35 @@ class ImportReport:
     # A few of each kind of change, for the preview page: (index_number, name).
     samples: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     written: bool = False
+    # The mass-change guard: active people before the import, e-mail addresses it changes, the
+    # reasons it needs an explicit confirmation (empty below the thresholds), and whether it
+    # was stopped for want of one (nothing written).
+    active_before: int = 0
+    emails_changed: int = 0
+    mass_change: list[str] = field(default_factory=list)
+    blocked: bool = False
+    # XLSX: the sheet that was read.
+    sheet: str = ""
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        return not self.errors and not self.blocked
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return bool(self.mass_change) and not self.errors
+
+    def confirmation(self) -> str:
+        """The sentence the organization administrator ticks to confirm a mass change."""
+        leave = ngettext("%(count)s person leaves", "%(count)s people leave", self.deactivated) % {"count": number_format(self.deactivated, force_grouping=True)}
+        emails = ngettext("%(count)s e-mail address changes", "%(count)s e-mail addresses change", self.emails_changed) % {
+            "count": number_format(self.emails_changed, force_grouping=True)
+        }
+        return _("I confirm these changes: %(leave)s and %(emails)s, out of %(active)s active people.") % {
+            "leave": leave,
+            "emails": emails,
+            "active": number_format(self.active_before, force_grouping=True),
+        }
 
     def summary(self) -> str:
         return (
@@ -105,6 +135,7 @@ def validate_org_table(table: Table) -> tuple[list[OrgRow], list[Problem], list[
     by_index: dict[str, int] = {}
     by_email: dict[str, int] = {}
     entity_names: dict[str, tuple[str, int]] = {}
+    stations = duty_station_zones() if "time_zone" in table.header else {}  # to suggest a zone for a bad one
     for number, cells in table.rows:
         get = cells.get
         row = OrgRow(
@@ -120,6 +151,7 @@ def validate_org_table(table: Table) -> tuple[list[OrgRow], list[Problem], list[
             location_type=get("location_type", ""),
             duty_station=get("duty_station", ""),
             language=get("language", ""),
+            time_zone=get("time_zone", ""),
         )
         rows.append(row)
         if not row.index_number:
@@ -164,13 +196,85 @@ def validate_org_table(table: Table) -> tuple[list[OrgRow], list[Problem], list[
             problem = _choice_problem(number, column, getattr(row, column), choices)
             if problem:
                 errors.append(problem)
+        if row.time_zone and (problem := zone_problem(row.time_zone, stations=stations)):
+            errors.append(Problem(number, "time_zone", problem))
     managers = {row.index_number: row.manager for row in rows if row.index_number}
     for row in rows:
         if row.manager and row.manager not in by_index:
             errors.append(Problem(row.number, "manager_index_number", _("%(value)s is not the index number of any row") % {"value": row.manager}))
     errors.extend(_loops(rows, managers, by_index))
+    errors.extend(_spreadsheet_damage(table, rows))
     errors.sort()
     return rows, errors, warnings
+
+
+# A letter the file's encoding could not hold, written as "?" (the letter's place) or as U+FFFD
+# (bytes that were not UTF-8): "Jos? P?rez", "Jos\ufffd Pérez".
+LOST_LETTER_RE = re.compile(r"\ufffd|\w\?|\?\w")
+INDEX_COLUMNS = ("index_number", "manager_index_number")
+
+
+def _spreadsheet_damage(table: Table, rows: list[OrgRow]) -> list[Problem]:
+    """What a spreadsheet program did to the file on its way: names whose letters were lost to
+    an encoding, and index numbers Excel turned into dates or numbers (an index number is text:
+    "000123" saved as a number is 123, another person's or nobody's)."""
+    problems = [
+        Problem(row.number, "name", _("“%(value)s” was saved in an encoding that lost letters: save as CSV UTF-8") % {"value": row.name})
+        for row in rows
+        if LOST_LETTER_RE.search(row.name)
+    ]
+    typed = {key: kind for key, kind in table.cell_types.items() if key[1] in INDEX_COLUMNS}
+    if not typed:
+        return problems
+    zeros = None  # whether the organization's index numbers keep leading zeros; asked once
+    for (number, column), kind in typed.items():
+        if kind == "date":
+            problems.append(Problem(number, column, _("Excel turned this cell into a date: format the column as Text and save again")))
+            continue
+        if zeros is None:
+            zeros = Person.objects.filter(active=True, index_number__startswith="0").exists()
+        if zeros:
+            problems.append(
+                Problem(
+                    number,
+                    column,
+                    _("Excel turned this cell into a number and dropped its leading zeros: format the column as Text and save again"),
+                )
+            )
+    return problems
+
+
+def _number(value: float) -> str:
+    """12 for 12.0, 12.5 for 12.5 (in the language's format)."""
+    value = round(float(value), 1)
+    return number_format(int(value), force_grouping=True) if value.is_integer() else number_format(value, decimal_pos=1, force_grouping=True)
+
+
+def _percent(part: int, whole: int) -> str:
+    return _number(100 * part / whole)
+
+
+def _mass_change(report: ImportReport) -> list[str]:
+    """Why the import needs an explicit confirmation, like a directory sync's accidental-deletion
+    threshold: more than the set share of active people would leave, or of their e-mail
+    addresses change. An organization with nobody active yet (the first import) never needs it."""
+    active = report.active_before
+    if not active:
+        return []
+    reasons = []
+    limit = settings.CASCADE_IMPORT_MAX_DEACTIVATE_PERCENT
+    if report.deactivated * 100 > limit * active:
+        reasons.append(
+            _("%(count)s of %(active)s active people (%(percent)s %%) would leave the organization, more than the %(limit)s %% allowed without confirmation")
+            % {"count": number_format(report.deactivated, force_grouping=True), "active": number_format(active, force_grouping=True), "percent": _percent(report.deactivated, active), "limit": _number(limit)}
+        )
+    limit = settings.CASCADE_IMPORT_MAX_EMAIL_CHANGE_PERCENT
+    if report.emails_changed * 100 > limit * active:
+        reasons.append(
+            _("%(count)s of %(active)s active people’s e-mail addresses (%(percent)s %%) would change, more than the %(limit)s %% allowed without confirmation")
+            % {"count": number_format(report.emails_changed, force_grouping=True), "active": number_format(active, force_grouping=True), "percent": _percent(report.emails_changed, active), "limit": _number(limit)}
+        )
+    return reasons
 
 
 def _loops(rows: list[OrgRow], managers: dict[str, str], by_index: dict[str, int]) -> list[Problem]:
@@ -194,20 +298,29 @@ def _loops(rows: list[OrgRow], managers: dict[str, str], by_index: dict[str, int
     ]
 
 
-def org_import(*, table: Table, dry_run: bool = False, actor=None) -> ImportReport:
+def org_import(*, table: Table, dry_run: bool = False, actor=None, allow_mass_change: bool = False) -> ImportReport:
     """Validate the whole snapshot, then apply it in one transaction, or write nothing at all.
 
     People missing from the snapshot become inactive; people who reappear are reactivated.
-    Importing the same file twice changes nothing the second time.
+    Importing the same file twice changes nothing the second time. An import that would make
+    more than the set share of active people leave, or change more than the set share of their
+    e-mail addresses, lists why in `mass_change` and writes nothing (`blocked`) unless
+    `allow_mass_change`; a dry run lists why and is not blocked.
     """
     rows, errors, warnings = validate_org_table(table)
-    report = ImportReport(errors=errors, warnings=warnings)
+    report = ImportReport(errors=errors, warnings=warnings, sheet=table.sheet)
     if errors:
         return report
     with transaction.atomic():
+        report.active_before = Person.objects.filter(active=True).count()
         entity_ids = _sync_entities(rows)
         unit_ids = _sync_units(rows, entity_ids)
         creates, updates, deactivate, reactivate = _diff_people(rows, entity_ids, unit_ids, report)
+        report.mass_change = _mass_change(report)
+        if report.mass_change and not allow_mass_change and not dry_run:
+            report.blocked = True
+            transaction.set_rollback(True)  # the new entities and units go too
+            return report
         if not dry_run:
             Person.objects.bulk_create(creates, batch_size=2000)
             Person.objects.bulk_update(updates, PERSON_FIELDS + ["active"], batch_size=1000)
@@ -327,6 +440,7 @@ def _diff_people(rows, entity_ids, unit_ids, report: ImportReport):
             row.location_type,
             row.duty_station,
             row.language,
+            row.time_zone,
         )
         current = existing.get(row.index_number)
         if current is None:
@@ -335,6 +449,8 @@ def _diff_people(rows, entity_ids, unit_ids, report: ImportReport):
             report.sample("created", row.index_number, row.name)
             continue
         pk, active, *fields = current
+        if active and fields[1].lower() != row.email.lower():  # fields[1]: the e-mail (PERSON_FIELDS)
+            report.emails_changed += 1
         if active and tuple(fields) == wanted:
             report.unchanged += 1
             continue

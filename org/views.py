@@ -15,12 +15,15 @@ from .services import org_import
 @require_http_methods(["GET", "POST"])
 def upload(request: HttpRequest) -> HttpResponse:
     """The organization administrator: upload the organization file, see what it would change
-    (people by name, accounts closed, role grants suspended), then confirm."""
+    (people by name, accounts closed, role grants suspended), then confirm; a mass change (many
+    people leaving, many e-mail addresses changing) needs the confirmation box ticked too."""
     if not can_import_org(scope_for(request.user)):
         raise Http404
 
     def run(table, *, dry_run, actor, options):
-        return org_import(table=table, dry_run=dry_run, actor=actor)
+        # The confirm step's box, required when the preview named a mass change.
+        allow = request.POST.get("confirm_mass_change") == "1"
+        return org_import(table=table, dry_run=dry_run, actor=actor, allow_mass_change=allow)
 
     return preview_then_confirm(
         request,

@@ -151,7 +151,7 @@ def line_chart(
             top + plot_h,
             x(deadline) - 4,
             top + plot_h + 36,
-            _("Deadline %(date)s") % {"date": date_format(deadline, "SHORT_DATE_FORMAT")},
+            _("Deadline %(date)s") % {"date": date_format(deadline, "DATE_FORMAT")},
         )
     )
     if points:

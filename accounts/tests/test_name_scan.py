@@ -59,11 +59,14 @@ from dataclasses import dataclass, field
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count, Q
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import Role, RoleGrant, User
 from dialogues.models import AgendaItem, Attendance, CaptureKind, Cycle, DiscussionQuestion, Invitation, Mode, Scenario, Session, SessionCapture
@@ -480,12 +483,17 @@ PARAMETERS: dict[tuple[str, str], Values] = {
     ("feedback:question_detail", "pk"): lambda w, p: w.questions,
     # The Ethics Office's actions on a suspended grant: the demo suspends none.
     ("suspended_grant_action", "pk"): lambda w, p: [999999],
+    # A password reset link of the persona's own account (with the tokens below: not valid).
+    ("password_reset_confirm", "uidb64"): lambda w, p: [urlsafe_base64_encode(force_bytes(p.user.pk))],
     ("*", "year"): lambda w, p: w.years,
     ("*", "code"): lambda w, p: [ENTITY, FOREIGN, HEAD_OFFICE],
     ("*", "fmt"): lambda w, p: ["csv", "xlsx", "pdf"],
     ("*", "language"): lambda w, p: ["fr"],
     ("*", "token"): lambda w, p: [*w.tokens.get(p.key, []), "not-a-token-at-all-0000000000000000000000000"],
 }
+
+# A sign-in ticket works in the browser that read the code only: its cookie's value.
+SCAN_BROWSER = "the-scanning-browser"
 
 # Query strings that change what a page shows: route -> (world, persona, filled parameters) ->
 # [(query, people the response may name besides the persona's own)].
@@ -494,7 +502,7 @@ QUERIES: dict[str, Queries] = {
     "oversight:entity": lambda w, p, kw: [(f"?manager={number}", frozenset()) for number in w.managers],
     "dialogues:signin_display": lambda w, p, kw: [("?part=count", frozenset()), ("?part=code", frozenset())],
     # A ticket is what a code read in the room gives: the page then names the session's leader.
-    "dialogues:signin": lambda w, p, kw: [(f"?t={ticket_make(kw['pk'])}", frozenset({w.leaders[kw["pk"]]}))],
+    "dialogues:signin": lambda w, p, kw: [(f"?t={ticket_make(kw['pk'], browser=SCAN_BROWSER)}", frozenset({w.leaders[kw["pk"]]}))],
 }
 
 
@@ -597,6 +605,7 @@ def describe(persona: Persona, result: ScanResult) -> str:
 def logged_in(persona: Persona) -> Client:
     client = Client()
     client.force_login(persona.user)
+    client.cookies[settings.CASCADE_SIGNIN_COOKIE_NAME] = SCAN_BROWSER  # the browser that read the room's code
     return client
 
 

@@ -14,7 +14,7 @@ from conftest import browser_login
 
 ROLES = ["noor.lindqvist", "rosa.achterberg", "leyla.hosseini", "defne.arslan", "hiwot.alemu", "claire.lefevre"]
 PASSWORD = "cascade-demo"
-PUBLIC_PAGES = ("/login/", "/s/")
+PUBLIC_PAGES = ("/login/", "/s/", "/password/reset/", "/password/reset/sent/", "/password/reset/MQ/invalid-token/")
 NOT_PAGES = re.compile(r"/(logout|admin)/|\.(pdf|xlsx|csv)$|/static/|/i18n/|/export")
 MAX_PAGES_PER_ROLE = 60
 

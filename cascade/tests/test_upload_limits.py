@@ -279,9 +279,9 @@ def test_org_upload_page_refuses_a_file_of_too_many_rows_and_changes_nothing(cli
     from accounts.models import Role, RoleGrant, StagedFile, User
     from org.models import Person
 
-    eve = User.objects.create_user("eve@example.org", "a-long-test-password")
-    RoleGrant.objects.create(user=eve, role=Role.ETHICS_OFFICE)
-    client.force_login(eve)
+    olga = User.objects.create_user("olga@example.org", "a-long-test-password")
+    RoleGrant.objects.create(user=olga, role=Role.ORG_ADMIN)  # who imports the organization
+    client.force_login(olga)
     data = b"index_number,name,email,entity\nA1,Ana,ana@example.org,HQ\nA2,Ben,ben@example.org,HQ\n"
     response = client.post(reverse("org:upload"), {"file": SimpleUploadedFile("org.csv", data)})
     page = response.content.decode()

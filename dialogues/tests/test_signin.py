@@ -165,7 +165,8 @@ def test_signing_in_twice_records_once(client, people, session):
     first = Attendance.objects.get(session=session)
     response = client.post(url)  # the same form sent again (no pass: the login path)
     assert "You are signed in" in response.content.decode()
-    response = client.post(url, {"pass": signin.signin_pass_make(session=signin.session_facts(session.pk), person_id=people["pat"].pk)})
+    genuine = signin.signin_pass_make(session=signin.session_facts(session.pk), person_id=people["pat"].pk, login_session=client.session.session_key)
+    response = client.post(url, {"pass": genuine})
     assert "You are signed in" in response.content.decode()
     assert list(Attendance.objects.filter(session=session)) == [first]
     assert "You are signed in" in client.get(url).content.decode()
@@ -214,8 +215,10 @@ def test_pass_of_one_person_and_session_is_useless_elsewhere(client, people, ses
     url = signin_url(client, session)
     signin_pass = re.search(r'name="pass" value="([^"]+)"', client.get(url).content.decode()).group(1)
     other = make_session(people["otto"], ref="O1")
+    browser = client.cookies["signin"].value
     client.logout()
-    other_url = reverse("dialogues:signin", args=[other.pk]) + "?t=" + signin.ticket_make(other.pk)
+    client.cookies["signin"] = browser  # the same browser, logged out
+    other_url = reverse("dialogues:signin", args=[other.pk]) + "?t=" + signin.ticket_make(other.pk, browser=browser)
     response = client.post(other_url, {"pass": signin_pass})  # falls back to the login
     assert response.status_code == 302 and response.url.startswith(reverse("login"))
     response = client.post(url, {"pass": signin_pass[:-2] + "xx"})

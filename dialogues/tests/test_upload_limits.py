@@ -19,8 +19,9 @@ from cascade.tabular import TableError
 from cascade.tests.bombs import MIB, many_rows_csv, xlsx_bomb
 from cascade.uploads import OversizeUpload
 from dialogues.conference import read_conference_report
-from dialogues.models import Attendance, UnmatchedParticipant
+from dialogues.models import Attendance, Invitation, UnmatchedParticipant
 from dialogues.signin import session_appoint_monitor
+from org.models import Person
 
 from .fixtures import login, make_people, make_session
 from .fixtures.teams import PARTICIPANTS_HEADER, as_csv_utf8, sections
@@ -124,7 +125,14 @@ def test_video_conference_report_larger_than_5_mb_is_refused_before_it_is_read(c
     assert_nothing_kept()
 
 
+def invite(session, *index_numbers):
+    """The monitor records the session's own people: its invitees."""
+    for number in index_numbers:
+        Invitation.objects.create(session=session, person=Person.objects.get(index_number=number))
+
+
 def test_sheet_preview_renders_at_most_100_warnings(client, people, session):
+    invite(session, "T101")
     login(client, people["mona"])
     response = post_sheet(client, session, "sheet.csv", b"participant_index_number\n" + b"T101\n" * 1334)
     page = response.content.decode()
@@ -149,6 +157,7 @@ def test_upload_larger_than_any_purpose_allows_is_dropped_as_it_arrives(client, 
 
 
 def test_a_staged_sheet_is_read_again_within_the_limits_on_confirmation(client, people, session):
+    invite(session, "T101", "T102")
     login(client, people["mona"])
     response = post_sheet(client, session, "sheet.csv", b"participant_index_number\nT101\nT102\n")
     assert "Confirm and record" in response.content.decode()

@@ -157,6 +157,11 @@ def assert_rejected(capsys, path, expected_errors, *args):
     return err
 
 
+# One person of the 5 leaving is 20 %, above the mass-change guard (test_org_files.py tests it):
+# the tests of what leaving does confirm it.
+ALLOW = "--allow-mass-change"
+
+
 def summary(created=0, updated=0, deactivated=0, reactivated=0, unchanged=0) -> str:
     return f"created {created}, updated {updated}, deactivated {deactivated}, reactivated {reactivated}, unchanged {unchanged}\n"
 
@@ -295,7 +300,7 @@ def test_person_missing_from_a_later_snapshot_becomes_inactive_and_is_kept(loade
     c1 = Person.objects.get(index_number="C1")
     rows = [r for r in base_rows() if r["index_number"] != "C1"]
 
-    out, err = run_ok(capsys, write(loaded, rows, name="without-c1.csv"))
+    out, err = run_ok(capsys, write(loaded, rows, name="without-c1.csv"), ALLOW)
 
     assert (out, err) == (summary(deactivated=1, unchanged=4), "")
     kept = Person.objects.get(index_number="C1")
@@ -310,7 +315,7 @@ def test_person_missing_from_a_later_snapshot_becomes_inactive_and_is_kept(loade
 
 def test_person_who_reappears_is_reactivated(loaded, capsys):
     c1_pk = Person.objects.get(index_number="C1").pk
-    run_ok(capsys, write(loaded, [r for r in base_rows() if r["index_number"] != "C1"], name="without-c1.csv"))
+    run_ok(capsys, write(loaded, [r for r in base_rows() if r["index_number"] != "C1"], name="without-c1.csv"), ALLOW)
 
     out, err = run_ok(capsys, loaded / "base.csv")
 
@@ -322,7 +327,7 @@ def test_person_who_reappears_is_reactivated(loaded, capsys):
 
 
 def test_reactivated_person_takes_the_values_of_the_new_file(loaded, capsys):
-    run_ok(capsys, write(loaded, [r for r in base_rows() if r["index_number"] != "C1"], name="without-c1.csv"))
+    run_ok(capsys, write(loaded, [r for r in base_rows() if r["index_number"] != "C1"], name="without-c1.csv"), ALLOW)
     rows = base_rows()
     rows[3].update(name="C. One", manager_index_number="B2", unit="News")
 
@@ -333,7 +338,7 @@ def test_reactivated_person_takes_the_values_of_the_new_file(loaded, capsys):
 
 
 def test_one_import_counts_each_kind_of_change(loaded, capsys):
-    out, err = run_ok(capsys, write(loaded, changed_rows()))
+    out, err = run_ok(capsys, write(loaded, changed_rows()), ALLOW)
 
     assert (out, err) == (summary(created=1, updated=1, deactivated=1, unchanged=3), "")
     state = org_state()
@@ -351,15 +356,15 @@ def test_dry_run_on_an_empty_database_prints_the_counts_and_writes_nothing(db, t
 
 
 def test_dry_run_prints_every_kind_of_change_and_writes_nothing(loaded, capsys):
-    run_ok(capsys, write(loaded, [r for r in base_rows() if r["index_number"] != "C1"], name="without-c1.csv"))
+    run_ok(capsys, write(loaded, [r for r in base_rows() if r["index_number"] != "C1"], name="without-c1.csv"), ALLOW)
     rows = changed_rows()  # C1 comes back, B2 renamed, D1 left out, N1 new
     before = db_snapshot()
 
-    out, err = run_ok(capsys, write(loaded, rows), "--dry-run")
+    out, err = run_ok(capsys, write(loaded, rows), "--dry-run", ALLOW)
 
     assert (out, err) == (summary(created=1, updated=1, deactivated=1, reactivated=1, unchanged=2), "")
     assert db_snapshot() == before
-    out, _err = run_ok(capsys, loaded / "org.csv")  # the real import gives the same counts
+    out, _err = run_ok(capsys, loaded / "org.csv", ALLOW)  # the real import gives the same counts
     assert out == summary(created=1, updated=1, deactivated=1, reactivated=1, unchanged=2)
 
 
@@ -854,7 +859,7 @@ def test_service_dry_run_counts_and_samples_without_writing(loaded):
 
 
 def test_service_import_records_an_audit_entry(loaded):
-    report = org_import(table=read_table(csv_bytes(changed_rows())))
+    report = org_import(table=read_table(csv_bytes(changed_rows())), allow_mass_change=True)
 
     assert report.written is True
     entry = AuditEntry.objects.order_by("pk").last()

@@ -2,7 +2,8 @@
 imported again: `export_org FILE` (FILE `-` writes to standard output).
 
 Rows are streamed from the database in index-number order; importing the file into the same
-database changes nothing.
+database changes nothing. The optional `time_zone` column is written, last, only when someone
+has a zone of their own: an organization that does not use it exports the very file it imported.
 """
 
 import csv
@@ -25,6 +26,8 @@ COLUMNS = [
     "duty_station",
     "language",
 ]
+# Written after COLUMNS only when a person has a value for it.
+OPTIONAL_COLUMNS = ["time_zone"]
 
 
 class Command(BaseCommand):
@@ -34,8 +37,10 @@ class Command(BaseCommand):
         parser.add_argument("file", help="the CSV file to write, or - for standard output")
 
     def handle(self, *args, file, **options):
+        people = Person.objects.filter(active=True)
+        optional = [column for column in OPTIONAL_COLUMNS if people.exclude(**{column: ""}).exists()]
         rows = (
-            Person.objects.filter(active=True)
+            people
             .order_by("index_number")
             .values_list(
                 "index_number",
@@ -50,6 +55,7 @@ class Command(BaseCommand):
                 "location_type",
                 "duty_station",
                 "language",
+                *optional,
             )
             .iterator(chunk_size=5000)
         )
@@ -60,7 +66,7 @@ class Command(BaseCommand):
         written = orphans = 0
         try:
             writer = csv.writer(out, lineterminator="\n")
-            writer.writerow(COLUMNS)
+            writer.writerow(COLUMNS + optional)
             for index_number, name, email, manager, manager_active, code, entity_name, unit, *rest in rows:
                 if manager and not manager_active:
                     # The file may only name managers it lists; an inactive manager is left out.
