@@ -22,6 +22,7 @@ import datetime
 import os
 import re
 import secrets
+import shutil
 import statistics
 import subprocess
 import sys
@@ -240,6 +241,9 @@ def main() -> None:
     parser.add_argument("--profile", type=int, default=0, metavar="N",
                         help="instead of the HTTP runs, profile N sign-in POSTs in-process through the WSGI handler")
     options = parser.parse_args()
+    missing = [tool for tool in ("wrk", "curl") if shutil.which(tool) is None]
+    if missing and not options.profile:
+        sys.exit(f"{' and '.join(missing)} not installed: bench/signin.sh installs them (Debian packages)")
 
     started = time.perf_counter()
     env, tmp = served_env("signin")

@@ -5,5 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/pg.sh
 . scripts/pg.sh
+# The load comes from wrk, and curl checks the sign-in answers before it (scripts/debian.sh).
+need_debian_packages wrk curl
 pg_start
 DATABASE_URL="$PG_URL" .venv/bin/python bench/signin.py "$@"

@@ -1,5 +1,5 @@
 """Reading a video-conference attendance report: Microsoft Teams' attendance report, as exported
-and as people re-save it (shared/formats/TEAMS-ATTENDANCE.md).
+and as people re-save it.
 
 Layouts: the current one, with sections `1. Summary`, `2. Participants` (Name, First Join, Last
 Leave, In-Meeting Duration, Email, Participant ID (UPN), Role) and `3. In-Meeting Activities`;

@@ -1,7 +1,7 @@
 """The words of Microsoft Teams' attendance reports, in the languages Teams writes them in.
 
 Teams writes the section titles and the column names of an attendance report in the organizer's
-interface language (shared/formats/TEAMS-ATTENDANCE.md). Each language lists, per kind of
+interface language (see dialogues/conference.py). Each language lists, per kind of
 column, the names seen or known for it; the first is the one the current layout uses, and is what
 a refusal message shows. Names are compared after `fold` (case, accents, spaces and punctuation
 do not matter), so "E-mail", "Email" and "E-Mail" are one name; a few variants of the wording are

@@ -493,12 +493,24 @@ def plan_sessions(
     return sessions
 
 
+# The fewest days of a cycle the demo shows behind us: fewer would not show a cascade in progress.
+MIN_DAYS_BEHIND = 21
+
+
+def cycle_year(today: datetime.date) -> int:
+    """The year of the demo's current cycle: this year, except in the first three weeks of
+    January, when so little of the year is behind us that the demo shows the cycle whose deadline
+    has just passed, as the organization sees it while the last reports and certifications come in."""
+    return today.year - 1 if today < datetime.date(today.year, 1, 1) + datetime.timedelta(days=MIN_DAYS_BEHIND) else today.year
+
+
 def cycle_window(today: datetime.date) -> tuple[datetime.date, datetime.date]:
     """The cycle runs from 1 September to 31 December. Before late September there would be too
     little of it behind us to show a cascade in progress, so the demo then opens it earlier."""
-    opens, deadline = datetime.date(today.year, 9, 1), datetime.date(today.year, 12, 31)
-    if today < opens + datetime.timedelta(days=21):
-        opens = max(datetime.date(today.year, 1, 1), today - datetime.timedelta(days=60))
+    year = cycle_year(today)
+    opens, deadline = datetime.date(year, 9, 1), datetime.date(year, 12, 31)
+    if today < opens + datetime.timedelta(days=MIN_DAYS_BEHIND):
+        opens = max(datetime.date(year, 1, 1), today - datetime.timedelta(days=60))
     return opens, deadline
 
 
@@ -579,8 +591,9 @@ FEEDBACK_RATINGS = {"current": (2, 5, 20, 45, 28), "previous": (4, 9, 27, 40, 20
 
 
 def previous_cycle_window(today: datetime.date) -> tuple[datetime.date, datetime.date, datetime.date]:
-    """Last year's cycle: opens 1 September, deadline 31 December, last session on 19 December."""
-    year = today.year - 1
+    """The cycle before the current one (`cycle_year`): opens 1 September, deadline 31 December,
+    last session on 19 December."""
+    year = cycle_year(today) - 1
     return datetime.date(year, 9, 1), datetime.date(year, 12, 31), datetime.date(year, 12, 19)
 
 

@@ -1,6 +1,6 @@
 """A video-conference attendance report (Teams) for one session: read, matched, previewed, recorded.
 
-The report files are built in fixtures/teams.py from shared/formats/TEAMS-ATTENDANCE.md:
+The report files are built in fixtures/teams.py in the layout Teams exports (dialogues/conference.py):
 UTF-16LE with a BOM and tab-separated with its three sections as exported; a UTF-8 comma copy
 with lower-case headers; an old (pre-2021) export; and malformed ones.
 """

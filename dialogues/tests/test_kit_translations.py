@@ -444,6 +444,7 @@ def test_leader_sees_the_votes_on_titles_in_their_language(client, nala, session
     assert f'<td><span lang="en" dir="ltr">{NEIGHBOUR.title}</span></td><td class="num">1</td>' in page
 
 
+@pytest.mark.time_machine(datetime.datetime(2026, 10, 20, 9, tzinfo=datetime.UTC))  # the session of 15 October is held: it can be reported
 def test_leader_reports_on_scenario_titles_in_their_language(client, nala, session, kit):
     read_in(client, nala, "fr")
 

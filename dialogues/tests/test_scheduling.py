@@ -12,9 +12,12 @@ from django.utils.formats import date_format
 from icalendar import Calendar
 
 from accounts.models import AuditEntry, User
+from conftest import cycle_around_today
 from dialogues.models import Cycle, Invitation, Kit, Scenario, Session, SessionStatus
 from dialogues.scheduling import SessionPlan, propose_split, send_due_reminders, session_cancel, session_schedule, session_update
 from org.models import Entity, Person
+
+pytestmark = pytest.mark.clock
 
 PASSWORD = "a-long-test-password"
 TODAY = timezone.localdate()
@@ -22,7 +25,7 @@ TODAY = timezone.localdate()
 
 @pytest.fixture
 def team(db):
-    """Marta leads 30 direct reports; the cycle runs this whole year."""
+    """Marta leads 30 direct reports; the cycle runs around today."""
     entity = Entity.objects.create(code="OPS", name="Operations")
     marta = Person.objects.create(index_number="M1", name="Marta Leader", email="marta@example.org", entity=entity, language="es")
     reports = [
@@ -31,7 +34,7 @@ def team(db):
         )
         for i in range(1, 31)
     ]
-    cycle = Cycle.objects.create(year=TODAY.year, topic="Gifts and favours", opens=datetime.date(TODAY.year, 1, 1), deadline=datetime.date(TODAY.year, 12, 31))
+    cycle = cycle_around_today(topic="Gifts and favours")
     user = User.objects.create_user("marta@example.org", PASSWORD, person=marta)
     return {"entity": entity, "marta": marta, "reports": reports, "cycle": cycle, "user": user}
 
@@ -220,7 +223,7 @@ def test_two_reminder_runs_at_once_send_each_reminder_once(smtp_inbox):
     entity = Entity.objects.create(code="OPS")
     leader = Person.objects.create(index_number="M1", name="Marta", email="marta@example.org", entity=entity)
     people = [Person.objects.create(index_number=f"R{i}", name=f"R {i}", email=f"r{i}@example.org", entity=entity, manager=leader) for i in range(8)]
-    cycle = Cycle.objects.create(year=TODAY.year, topic="T", opens=datetime.date(TODAY.year, 1, 1), deadline=datetime.date(TODAY.year, 12, 31))
+    cycle = cycle_around_today(topic="T")
     session_schedule(leader=leader, cycle=cycle, plan=plan(people, starts_at=soon(days=2)), actor=None)
     smtp_inbox.messages.clear()
     barrier = threading.Barrier(2)

@@ -34,6 +34,8 @@ from dialogues.signin import (
 
 from .fixtures import invite, login, make_people, make_session
 
+pytestmark = pytest.mark.clock  # "today" is a day in the session's time zone
+
 
 @pytest.fixture
 def people(db):

@@ -1,6 +1,7 @@
 """Load the demonstration organization with this year's cycle in progress and last year's cycle
 over, and print one login per role, so that anyone can try every screen of Cascade a minute
-after installing it.
+after installing it. (In the first weeks of January, "this year's" cycle is the one whose deadline
+has just passed: see `demo_data.cycle_year`.)
 
 The organization goes through the same import service as a real file, the cycles through
 `cycle_open`, the sessions through the attendance import, the leaders' feedback through the
@@ -65,13 +66,13 @@ class Command(BaseCommand):
             org = org_import(table=demo_data.org_table(people))
             if not org.ok:
                 raise CommandError("the demo organization was rejected: " + "; ".join(map(str, org.errors[:5])))
-            cycle, _created = cycle_open(year=today.year, topic=demo_data.TOPIC, opens=opens, deadline=deadline)
+            cycle, _created = cycle_open(year=demo_data.cycle_year(today), topic=demo_data.TOPIC, opens=opens, deadline=deadline)
             kit = load_demo_kit(cycle)
             held = attendance_import(table=demo_data.attendance_table(sessions, opens, last), cycle=cycle)
             if not held.ok:
                 raise CommandError("the demo sessions were rejected: " + "; ".join(map(str, held.errors[:5])))
             # Last year's cycle, over: the annual report compares this year with it.
-            previous, _created = cycle_open(year=today.year - 1, topic=demo_data.PREVIOUS_TOPIC, opens=previous_opens, deadline=previous_deadline)
+            previous, _created = cycle_open(year=cycle.year - 1, topic=demo_data.PREVIOUS_TOPIC, opens=previous_opens, deadline=previous_deadline)
             held_before = attendance_import(table=demo_data.attendance_table(previous_sessions, previous_opens, previous_last), cycle=previous)
             if not held_before.ok:
                 raise CommandError("last year's demo sessions were rejected: " + "; ".join(map(str, held_before.errors[:5])))
