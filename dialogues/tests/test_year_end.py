@@ -64,7 +64,7 @@ def test_a_session_at_10_30_utc_on_the_deadline_is_already_next_year_in_kiribati
     with pytest.raises(ValidationError) as refused:
         session_schedule(leader=team["teuea"], cycle=cycle, plan=plan(team, start, KIRITIMATI), actor=None)
 
-    assert refused.value.message_dict["date"] == ["The session must take place between 2026-09-01 and 2026-12-31."]
+    assert "The session must take place between" in refused.value.message_dict["date"][0]
     assert not Session.objects.exists()
     assert session_schedule(leader=team["teuea"], cycle=cycle, plan=plan(team, start, "UTC"), actor=None).date == D(2026, 12, 31)
     # Half an hour before midnight there, it is still the deadline.
