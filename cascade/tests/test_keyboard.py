@@ -190,9 +190,19 @@ def test_focal_point_submits_appendix_e_and_head_certifies_with_the_keyboard(bro
     make_user("fiona@example.org", None, (Role.FOCAL_POINT, "AAA"))
     make_user("hank@example.org", "H")  # H heads AAA
 
-    for email, button, done in [
-        ("fiona@example.org", "Submit Appendix E", "Appendix E submitted to the head of entity."),
-        ("hank@example.org", "Certify Appendix E", "Appendix E certified."),
+    def confirm(keys):  # the focal point confirms, having read the warnings
+        keys.tab_to("main input[name=confirm]")
+        keys.press("Space")
+
+    def accept_and_explain(keys):  # the head accepts the statement and says why, despite the warnings
+        keys.tab_to("main input[name=accept]")
+        keys.press("Space")
+        keys.tab_to("main textarea[name=certify_reason]")
+        keys.type("Ops holds its last sessions in January.")
+
+    for email, step, button, done in [
+        ("fiona@example.org", confirm, "Submit Appendix E", "Appendix E submitted to the head of entity."),
+        ("hank@example.org", accept_and_explain, "Certify Appendix E", "Appendix E certified."),
     ]:
         context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
         keys = Keyboard(context.new_page())
@@ -204,6 +214,7 @@ def test_focal_point_submits_appendix_e_and_head_certifies_with_the_keyboard(bro
         keys.tab_to("main a", text="Open the certification page", limit=300)
         with keys.page.expect_navigation():
             keys.press("Enter")
+        step(keys)
         keys.tab_to("main button", text=button)
         with keys.page.expect_navigation():
             keys.press("Enter")
