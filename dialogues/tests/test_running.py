@@ -254,9 +254,9 @@ def test_sign_in_sheet_shows_every_field_and_numbered_names(client, attended, le
     assert "<dt>Number of participants</dt><dd>4</dd>" in page
     # The unit's active people: Lena and her four active reports (not the one who left).
     assert "<dt>Total personnel in the unit</dt><dd>5</dd>" in page
-    assert '<td class="num">1</td><td><bdi>Adam Smith</bdi></td>' in page
-    assert '<td class="num">2</td><td><bdi>Zoë Ångström</bdi></td>' in page
-    assert '<td class="num">4</td><td><bdi>Bea Guest</bdi></td>' in page  # unmatched after matched
+    assert '<td class="num">1</td><td><bdi dir="ltr">Adam Smith</bdi></td>' in page
+    assert '<td class="num">2</td><td><bdi dir="ltr">Zoë Ångström</bdi></td>' in page
+    assert '<td class="num">4</td><td><bdi dir="ltr">Bea Guest</bdi></td>' in page  # unmatched after matched
     assert '<td class="num">25</td><td></td>' in page and '<td class="num">26</td>' not in page
 
 

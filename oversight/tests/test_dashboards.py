@@ -254,7 +254,7 @@ def test_focal_point_sees_tree_chase_lists_and_sessions_with_names(client, fiona
 
 def test_tree_link_without_javascript_opens_the_level_with_the_path(client, fiona, today):
     page = entity_page(client, fiona, manager="M2").content.decode()
-    assert "<html" in page and 'aria-current="location">Person M2 Named' in page
+    assert "<html" in page and 'aria-current="location"><bdi>Person M2 Named</bdi>' in page
     assert "Person M3 Named" in page and "2 people below, waiting" in page
 
 
