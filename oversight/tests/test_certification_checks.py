@@ -1,3 +1,4 @@
+# ruff: noqa: F811 (the fixtures of test_certification, imported by name, are parameters here)
 """Certification as the Leader's Guide means it: before the focal point submits and before the
 head certifies, Appendix E shows its checks as warnings; submitting asks for confirmation; the
 head certifies by accepting the cycle's statement, with their name and the date recorded and
@@ -14,14 +15,12 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from accounts.models import Role
-from accounts.tests.personas import make_user
 from org.models import Entity, Person
 from oversight.certification import certification_checks, certification_submit, check_message, live_rollup
 from oversight.models import Certification, CertificationStatement, CertificationStatus
 from oversight.tests.test_dashboards import build_org
 
-from .test_certification import STEP_FIELDS
+from .test_certification import STEP_FIELDS, aaa, cycle, eve, fiona, hank  # noqa: F401 (fixtures)
 
 NOW = datetime.datetime(2026, 11, 28, 12, 0, tzinfo=datetime.UTC)
 TODAY = NOW.date()
@@ -32,31 +31,6 @@ REASON = "Ops holds its last two sessions in the first week of January."
 def clock():
     with time_machine.travel(NOW, tick=False):
         yield
-
-
-@pytest.fixture
-def cycle(db):
-    return build_org()
-
-
-@pytest.fixture
-def aaa(cycle):
-    return Entity.objects.get(code="AAA")
-
-
-@pytest.fixture
-def fiona(cycle):
-    return make_user("fiona@example.org", None, (Role.FOCAL_POINT, "AAA"))
-
-
-@pytest.fixture
-def hank(cycle):
-    return make_user("hank@example.org", "H")
-
-
-@pytest.fixture
-def eve(cycle):
-    return make_user("eve@example.org", None, (Role.ETHICS_OFFICE, None))
 
 
 def url(name, *args):
