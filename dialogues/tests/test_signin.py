@@ -348,7 +348,7 @@ def test_monitor_ticks_names_and_each_save_is_audited(client, people, session):
     login(client, people["mona"])
     # A monitor sees and ticks the session's own people only, not the rest of the leader's team.
     page = client.get(reverse("dialogues:attendance_monitor", args=[session.pk])).content.decode()
-    assert '">Pat Participant</label>' in page and '">Quinn Report</label>' not in page
+    assert ">Pat Participant</" in page and "Quinn Report" not in page
     refused = tick(client, session, shown=[people["quinn"]], present=[people["quinn"]])
     assert refused.status_code == 302 and not Attendance.objects.filter(session=session).exists()
     response = tick(client, session, shown=[people["pat"], people["olga"]], present=[people["pat"], people["olga"]])
