@@ -324,12 +324,46 @@ def ethics_office_steps(cycle: Cycle, *, now: datetime.datetime) -> StepGroup:
     return StepGroup("ethics_office", _("As the Ethics Office"), steps)
 
 
+def org_admin_steps(cycle: Cycle, *, now: datetime.datetime) -> StepGroup:
+    """The organization file, loaded for the cycle before it opens and kept current."""
+    from accounts.models import AuditEntry
+
+    today = timezone.localdate(now)
+    opened = timezone.make_aware(datetime.datetime.combine(cycle.opens, datetime.time.min)) - datetime.timedelta(days=60)
+    imported = AuditEntry.objects.filter(action="org.import", at__gte=opened).exists()
+    step = Step(
+        _("Load the organization file for the cycle"),
+        _status(done=imported, started=False, due=cycle.opens, today=today),
+        reverse("org:upload"),
+        cycle.opens,
+        _("Load it again whenever people join, leave or change manager."),
+    )
+    return StepGroup("org_admin", _("As organization administrator"), [step])
+
+
+def suspended_grants_step(*, now: datetime.datetime) -> Step:
+    """Role grants suspended because their holder left: the Ethics Office reassigns them."""
+    from accounts.models import RoleGrant
+
+    count = RoleGrant.objects.suspended().count()
+    return Step(
+        _("Reassign the roles of people who left"),
+        Status.DONE if not count else Status.IN_PROGRESS,
+        reverse("suspended_grants"),
+        None,
+        ngettext("%(count)d role grant to reassign.", "%(count)d role grants to reassign.", count) % {"count": count} if count else "",
+    )
+
+
 def home_steps(scope: Scope, cycle: Cycle, *, now: datetime.datetime | None = None) -> list[StepGroup]:
     """Every group of steps the user's roles give them, most pressing role first."""
     now = now or timezone.now()
     groups = []
     if scope.ethics_office:
-        groups.append(ethics_office_steps(cycle, now=now))
+        office = ethics_office_steps(cycle, now=now)
+        groups.append(StepGroup(office.key, office.heading, [*office.steps, suspended_grants_step(now=now)]))
+    if scope.org_admin:
+        groups.append(org_admin_steps(cycle, now=now))
     entities = {e.pk: e for e in visible_entities(scope).filter(pk__in=scope.named_entity_ids)} if scope.named_entity_ids else {}
     for entity_id in sorted(scope.focal_entity_ids):
         if entity_id in entities:

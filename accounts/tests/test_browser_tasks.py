@@ -40,6 +40,8 @@ OPENS = {
     "Translate the kit": r"^The 2026 dialogue kit",
     "Answer the new questions": r"^Questions from the sessions \|",
     "Follow the entities at risk": r"^All entities \|",
+    "Reassign the roles of people who left": r"^Role grants to reassign \|",
+    "Load the organization file for the cycle": r"^Import the organization \|",
 }
 
 # Every step on the page: its title, its state, and the link when it has one.
@@ -120,7 +122,7 @@ def test_the_leader_schedules_a_session_and_the_first_step_is_done(browser, live
     assert Invitation.objects.filter(session=session).count() == reports
 
     after = step(page, live_server, "Schedule your sessions")
-    assert after["status"] == "Done" and after["href"] is None, after
+    assert after["status"] == "Done" and after["href"], after  # a done step stays a link, to review it
     page.context.close()
 
 
@@ -159,7 +161,8 @@ def test_every_home_page_passes_axe_and_the_html_checker(browser, live_server, d
     problems, saved = [], []
     for role in ROLES:
         for size, options in (("desktop", DESKTOP), ("phone", PHONE)):
-            page = role_page(browser, live_server, role, language, **options)
+            # axe is injected as a script of its own: the page's policy would refuse it.
+            page = role_page(browser, live_server, role, language, bypass_csp=True, **options)
             response = page.goto(f"{live_server.url}/")
             page.locator("ol.tasks").first.wait_for()
             saved.append((f"/ as {role}", response.text()))

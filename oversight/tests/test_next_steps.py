@@ -10,7 +10,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from accounts.models import Role
+from accounts.models import AuditEntry, Role
 from accounts.scope import scope_for
 from accounts.tests.personas import make_user
 from dialogues.models import Invitation, Kit, Session
@@ -132,6 +132,7 @@ def test_the_ethics_office_sees_the_kit_overdue_and_the_questions(client, cycle)
         ("Translate the kit", Status.CANNOT_START),
         ("Answer the new questions", Status.IN_PROGRESS),
         ("Follow the entities at risk", Status.IN_PROGRESS),
+        ("Reassign the roles of people who left", Status.DONE),
     ]
     assert group.steps[2].detail == "1 new question." and group.steps[3].detail == "1 entity has managers still waiting."
     Kit.objects.create(cycle=cycle, published=True)
@@ -139,3 +140,13 @@ def test_the_ethics_office_sees_the_kit_overdue_and_the_questions(client, cycle)
     assert statuses[0] == ("Publish the dialogue kit", Status.DONE)
     page = home(client, eve)
     assert "As the Ethics Office" in page and "Overdue" not in page.split("Publish the dialogue kit")[1].split("</li>")[0]
+
+
+def test_the_organization_administrator_loads_the_file_before_the_cycle_opens(client, cycle):
+    olga = make_user("olga@example.org", None, (Role.ORG_ADMIN, None))
+    statuses, group = steps_of(olga, "org_admin")
+    assert statuses == [("Load the organization file for the cycle", Status.OVERDUE)]  # opened 1 September, no import
+    AuditEntry.objects.create(actor=olga, action="org.import", target="organization")
+    statuses, _group = steps_of(olga, "org_admin")
+    assert statuses == [("Load the organization file for the cycle", Status.DONE)]
+    assert "As organization administrator" in home(client, olga)
