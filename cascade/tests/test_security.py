@@ -89,7 +89,7 @@ def test_pages_that_load_htmx_tell_it_not_to_inject_its_style_element():
 
 
 def run_production(*args, **extra_env):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CASCADE_", "SECURE_", "DJANGO_SETTINGS"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CASCADE_", "SECURE_", "DJANGO_SETTINGS", "DJANGO_ALLOW_ASYNC_UNSAFE"))}
     env.update(PRODUCTION, **extra_env)
     return subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
 
