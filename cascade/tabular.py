@@ -327,14 +327,20 @@ def _zip_directory_size(data: bytes) -> tuple[int, int]:
     return parts, directory
 
 
-def _read_xlsx(data: bytes, limits: Limits) -> Table:
+def _open_workbook(data: bytes, limits: Limits):
+    """The workbook in read-only mode, once its parts are checked against `limits` (nothing is
+    unpacked before that)."""
     import openpyxl  # defusedxml is installed beside it, so openpyxl parses with it
 
     _check_xlsx_parts(data, limits)
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on a bad workbook
         raise TableError(Problem(1, "file", _("the XLSX file cannot be read"))) from exc
+
+
+def _read_xlsx(data: bytes, limits: Limits) -> Table:
+    workbook = _open_workbook(data, limits)
     try:
         sheet = first_visible_sheet(workbook)
         # The sheet's stated dimension may be wrong: too small, and openpyxl would stop there;
@@ -357,15 +363,9 @@ def xlsx_rows(data: bytes, limits: Limits) -> Iterator[list[str]]:
     included, no header taken), for a file that is not one table under a header (a
     video-conference report opens with a summary). Checked as `read_table` checks a workbook,
     before anything is unpacked; the caller counts the rows and stops reading when it wants."""
-    import openpyxl
-
     if len(data) > limits.bytes:
         raise TableError(Problem(1, "file", limits.too_large()))
-    _check_xlsx_parts(data, limits)
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on a bad workbook
-        raise TableError(Problem(1, "file", _("the XLSX file cannot be read"))) from exc
+    workbook = _open_workbook(data, limits)
     try:
         sheet = first_visible_sheet(workbook)
         sheet.reset_dimensions()
