@@ -2,9 +2,10 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from core.models import AuditEntry
 from org.zones import format_when
 
-from .models import AuditEntry, RoleGrant, User
+from .models import RoleGrant, User
 
 
 class RoleGrantInline(admin.TabularInline):

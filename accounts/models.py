@@ -1,6 +1,5 @@
 """Accounts log in by e-mail; roles are derived from the organization or granted."""
 
-import datetime
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
@@ -114,31 +113,3 @@ class RoleGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()}" + (f" ({self.entity.code})" if self.entity_id else "")
-
-
-class AuditEntry(models.Model):
-    """Who did what, when: every state change writes one."""
-
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    action = models.CharField(max_length=50)
-    target = models.CharField(max_length=200, blank=True)
-    detail = models.JSONField(default=dict, blank=True)
-
-    class Meta:
-        ordering = ["-at"]
-        verbose_name = _("audit entry")
-        verbose_name_plural = _("audit entries")
-
-    def __str__(self) -> str:
-        return f"{self.at.astimezone(datetime.UTC):%Y-%m-%d %H:%M} UTC {self.action} {self.target}"
-
-
-class StagedFile(models.Model):
-    """An uploaded file between its preview and the user's confirmation; never a path on disk."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
-    kind = models.CharField(max_length=20)
-    data = models.BinaryField()
-    options = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)

@@ -32,11 +32,12 @@ from django.db.models.functions import Cast, Concat, Lower
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from core.models import AuditEntry
 from dialogues.models import Attendance, Invitation, Session
 from org.models import Entity, Person
 from oversight.models import Certification
 
-from .models import AuditEntry, Role, RoleGrant, User
+from .models import Role, RoleGrant, User
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,5 @@
 """Writes about accounts and the audit trail."""
 
-import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,32 +9,9 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import CENTRAL_ROLES, AuditEntry, RoleGrant, StagedFile, User
+from core.services import audit_record
 
-
-def audit_record(*, actor, action: str, target: str = "", detail: dict | None = None) -> AuditEntry:
-    """Record who did what; call it inside the transaction of the change it describes."""
-    actor = actor if getattr(actor, "is_authenticated", False) else None
-    return AuditEntry.objects.create(actor=actor, action=action, target=target[:200], detail=detail or {})
-
-
-STAGED_LIFETIME = datetime.timedelta(hours=1)
-
-
-def staged_file_put(*, user, kind: str, data: bytes, options: dict | None = None) -> StagedFile:
-    """Keep an upload until the user confirms its preview; older ones of the user are dropped."""
-    StagedFile.objects.filter(user=user, kind=kind).delete()
-    return StagedFile.objects.create(user=user, kind=kind, data=data, options=options or {})
-
-
-def staged_file_take(*, user, kind: str, pk) -> StagedFile | None:
-    """The user's staged upload, removed from the stage; None if missing or expired."""
-    staged = StagedFile.objects.filter(
-        user=user, kind=kind, pk=pk, created_at__gte=timezone.now() - STAGED_LIFETIME
-    ).first()
-    if staged is not None:
-        StagedFile.objects.filter(pk=staged.pk).delete()
-    return staged
+from .models import CENTRAL_ROLES, RoleGrant, User
 
 
 def user_link_person(user) -> None:

@@ -41,8 +41,8 @@ def teams_report(participants: int) -> bytes:
 
 def cases():
     """name -> (build the file, purpose or None for the conference reader)."""
-    from cascade.tabular import Purpose
     from cascade.tests.bombs import many_rows_csv, xlsx_bomb
+    from core.tabular import Purpose
 
     return {
         "XLSX bomb, 390 MB unpacked, as a sign-in sheet": (lambda: xlsx_bomb(390 * MIB), Purpose.SIGNIN_SHEET),
@@ -61,7 +61,7 @@ def measure(name: str, runs: int) -> dict:
     import django
 
     django.setup()
-    from cascade.tabular import TableError, limits_for, read_table
+    from core.tabular import TableError, limits_for, read_table
     from dialogues.conference import read_conference_report
 
     build, purpose = cases()[name]

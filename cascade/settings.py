@@ -106,8 +106,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",  # intcomma: 1,234 / 1 234 / 1.234 in the reader's language
-    "accounts",
+    "core",
     "org",
+    "accounts",
     "dialogues",
     "oversight",
     "feedback",
@@ -228,7 +229,7 @@ CASCADE_IMPORT_MAX_EMAIL_CHANGE_PERCENT = float(env("CASCADE_IMPORT_MAX_EMAIL_CH
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_HANDLERS = [
-    "cascade.uploads.BoundedUploadHandler",
+    "core.uploads.BoundedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]

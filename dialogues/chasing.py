@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import ngettext
 
-from accounts.services import audit_record
+from core.services import audit_record
 from feedback import selectors as feedback_selectors
 from org.models import Entity, Person
 from org.zones import duty_station_zones, person_time_zone

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from cascade.tabular import Limits, Problem, Purpose, TableError, bounded_lines, limits_for, xlsx_rows
+from core.tabular import Limits, Problem, Purpose, TableError, bounded_lines, limits_for, xlsx_rows
 
 from .teams_languages import (
     CODE_PAGES,

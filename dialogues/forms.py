@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scope import Purpose, Scope, resolve_people
-from cascade.forms import TableUploadForm
+from core.forms import TableUploadForm
 from org.models import Language, Person
 from org.zones import canonical_zones, entity_time_zones, person_time_zone
 

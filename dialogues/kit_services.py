@@ -11,7 +11,7 @@ from django.db.models import Max, Model, QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from accounts.services import audit_record
+from core.services import audit_record
 
 from .models import AgendaItem, Cycle, DiscussionQuestion, Kit, Scenario
 

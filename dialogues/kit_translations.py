@@ -21,7 +21,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language_info, pgettext_lazy
 from django.utils.translation import gettext as _
 
-from accounts.services import audit_record
+from core.services import audit_record
 from org.models import Language, django_language
 
 from .kit_selectors import kit_for_cycle

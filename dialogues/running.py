@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from accounts.services import audit_record
+from core.services import audit_record
 from org.models import Person
 
 from .kit_translations import KitReader, ShownAgendaItem, ShownScenario

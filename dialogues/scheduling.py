@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from accounts.services import audit_record
+from core.services import audit_record
 from org.models import Person
 from org.zones import duty_station_zones, zone_label
 

@@ -7,8 +7,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.scope import importable_outsiders
-from accounts.services import audit_record
-from cascade.tabular import Problem, Table, check_columns
+from core.services import audit_record
+from core.tabular import Problem, Table, check_columns
 from org.models import Person
 
 from .models import Attendance, Cycle, Mode, Session, UnmatchedParticipant

@@ -38,8 +38,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from accounts.scope import Purpose, Scope, recordable_people, refusal_message, resolve_people, scope_for
-from accounts.services import audit_record
-from cascade.tabular import Problem, Table, check_columns
+from core.services import audit_record
+from core.tabular import Problem, Table, check_columns
 from org.models import Person
 from org.zones import format_when
 

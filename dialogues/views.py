@@ -14,8 +14,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.scope import attendance_import_entity_ids, guest_session_or_404, led_session_or_404, scope_for, session_or_404, visible_sessions
-from cascade.tabular import Purpose
-from cascade.uploads import preview_then_confirm
+from core.tabular import Purpose
+from core.uploads import preview_then_confirm
 from org.zones import person_time_zone
 from oversight.selectors import current_cycle
 

@@ -18,7 +18,7 @@ from django.db.models import Avg, Count, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cascade.exports import safe_cell, xlsx_bytes
+from core.exports import safe_cell, xlsx_bytes
 from dialogues.models import Cycle
 
 from .anonymity import min_comments, shown_count

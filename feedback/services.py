@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.services import audit_record
+from core.services import audit_record
 from dialogues.invitations import language_of
 from dialogues.models import Cycle, Session
 from org.models import Person

@@ -10,7 +10,7 @@ import random
 import unicodedata
 from dataclasses import dataclass, field
 
-from cascade.tabular import Table
+from core.tabular import Table
 
 SEED = 1309
 PLAN_SEED = 246  # chosen so that the entities land at clearly different stages

@@ -12,8 +12,9 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from accounts.services import AccessChange, access_end_for_people, access_restore_for_people, audit_record
-from cascade.tabular import Problem, Table, check_columns
+from accounts.services import AccessChange, access_end_for_people, access_restore_for_people
+from core.services import audit_record
+from core.tabular import Problem, Table, check_columns
 
 from .models import Category, Entity, Language, LocationType, Person, Unit
 from .zones import duty_station_zones, zone_problem

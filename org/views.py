@@ -5,8 +5,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.scope import can_import_org, scope_for
-from cascade.tabular import Purpose
-from cascade.uploads import preview_then_confirm
+from core.tabular import Purpose
+from core.uploads import preview_then_confirm
 
 from .services import org_import
 

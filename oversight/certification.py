@@ -17,9 +17,9 @@ from django.utils import timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from accounts.models import AuditEntry
 from accounts.scope import scope_for
-from accounts.services import audit_record
+from core.models import AuditEntry
+from core.services import audit_record
 from dialogues.models import Cycle
 from org.models import Entity
 

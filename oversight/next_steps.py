@@ -326,7 +326,7 @@ def ethics_office_steps(cycle: Cycle, *, now: datetime.datetime) -> StepGroup:
 
 def org_admin_steps(cycle: Cycle, *, now: datetime.datetime) -> StepGroup:
     """The organization file, loaded for the cycle before it opens and kept current."""
-    from accounts.models import AuditEntry
+    from core.models import AuditEntry
 
     today = timezone.localdate(now)
     opened = timezone.make_aware(datetime.datetime.combine(cycle.opens, datetime.time.min)) - datetime.timedelta(days=60)

@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.scope import entity_or_404, ethics_office_or_404, scope_for
-from cascade.exports import csv_text, xlsx_bytes
+from core.exports import csv_text, xlsx_bytes
 
 from . import certification as certs
 from .forms import CertificationStatementForm

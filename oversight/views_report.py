@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts.scope import ethics_office_or_404, scope_for
-from cascade.exports import xlsx_bytes
+from core.exports import xlsx_bytes
 from dialogues.models import Cycle
 
 from .charts import Bar, bar_chart

@@ -21,10 +21,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.models import AuditEntry, Role, RoleGrant, User
+from accounts.models import Role, RoleGrant, User
 from accounts.scope import scope_for
 from accounts.tests.personas import PASSWORD, make_user
-from cascade.tabular import read_table
+from core.models import AuditEntry
+from core.tabular import read_table
 from dialogues.models import Cycle
 from org.models import Entity, Person
 from org.services import org_import, people_deactivate

@@ -195,7 +195,7 @@ def test_guest_of_a_session_outside_the_users_entities_resolves_nobody(people, c
 
 
 def test_head_names_the_focal_point_from_another_entity_who_submitted_their_certification(people, cycle):
-    from accounts.models import AuditEntry
+    from core.models import AuditEntry
     from oversight.models import Certification
 
     former = make_user("olive@example.org", "D100102")  # of FIN; no longer focal point of OPS

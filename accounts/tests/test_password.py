@@ -13,8 +13,9 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import AuditEntry, User
+from accounts.models import User
 from accounts.tests.personas import PASSWORD
+from core.models import AuditEntry
 from org.models import Entity, Person
 
 NEW_PASSWORD = "another-long-passphrase-42"

@@ -5,7 +5,7 @@ import io
 
 from openpyxl import load_workbook
 
-from cascade.exports import MAX_WIDTH, xlsx_bytes
+from core.exports import MAX_WIDTH, xlsx_bytes
 
 
 def test_columns_fit_their_content_and_the_header_stays_in_view():

@@ -21,9 +21,9 @@ from django.test import override_settings
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.urls import reverse
 
-from cascade.forms import TableUploadForm
-from cascade.tabular import MAX_COLUMNS, Problem, Purpose, TableError, limits_for, read_table
-from cascade.uploads import BoundedUploadHandler, OversizeUpload
+from core.forms import TableUploadForm
+from core.tabular import MAX_COLUMNS, Problem, Purpose, TableError, limits_for, read_table
+from core.uploads import BoundedUploadHandler, OversizeUpload
 
 from .bombs import MIB, SHEET, many_rows_csv, workbook_parts, xlsx_bomb, xlsx_from_parts
 
@@ -276,7 +276,8 @@ def test_import_attendance_refuses_a_file_too_large_before_reading_it(db, tmp_pa
 
 @override_settings(CASCADE_ORG_FILE_MAX_ROWS=1)
 def test_org_upload_page_refuses_a_file_of_too_many_rows_and_changes_nothing(client, db):
-    from accounts.models import Role, RoleGrant, StagedFile, User
+    from accounts.models import Role, RoleGrant, User
+    from core.models import StagedFile
     from org.models import Person
 
     olga = User.objects.create_user("olga@example.org", "a-long-test-password")

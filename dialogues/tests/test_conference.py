@@ -9,9 +9,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from accounts.models import AuditEntry
 from accounts.scope import scope_for
-from cascade.tabular import TableError
+from core.models import AuditEntry
+from core.tabular import TableError
 from dialogues.conference import read_conference_report
 from dialogues.models import Attendance, SessionStatus, UnmatchedParticipant
 from dialogues.signin import SigninError, attendance_conference_plan, attendance_record_conference

@@ -14,8 +14,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from accounts.models import AuditEntry
-from cascade.tabular import read_table
+from core.models import AuditEntry
+from core.tabular import read_table
 from dialogues.models import Attendance, Cycle, Session, UnmatchedParticipant
 from dialogues.services import attendance_import
 from org.models import Entity, Person, Unit

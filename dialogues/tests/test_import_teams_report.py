@@ -17,7 +17,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from accounts.models import AuditEntry
+from core.models import AuditEntry
 from dialogues.models import Attendance, UnmatchedParticipant
 
 from .fixtures import make_people, make_session, person

@@ -13,7 +13,7 @@ from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from django.urls import reverse
 
-from accounts.models import AuditEntry
+from core.models import AuditEntry
 from dialogues.kit_selectors import kit_for_cycle
 from dialogues.kit_services import question_save, scenario_save
 from dialogues.models import AgendaItem, Cycle, DiscussionQuestion, Kit, Scenario, ScenarioFormat

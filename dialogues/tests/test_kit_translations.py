@@ -23,9 +23,9 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext, ngettext
 
-from accounts.models import AuditEntry
 from accounts.tests.personas import PASSWORD
 from conftest import browser_login
+from core.models import AuditEntry
 from dialogues.kit_selectors import kit_for_cycle
 from dialogues.kit_services import question_save, scenario_save
 from dialogues.kit_translations import digest, kit_reader, kit_texts, kit_translation_save, language_in_sentence

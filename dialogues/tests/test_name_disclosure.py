@@ -15,8 +15,9 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from accounts.models import AuditEntry, Role
+from accounts.models import Role
 from accounts.tests.personas import make_user, two_entities
+from core.models import AuditEntry
 from dialogues.models import Attendance, Cycle, Invitation, Session, UnmatchedParticipant
 
 from .fixtures.teams import as_csv_utf8, sections

@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
-from accounts.models import AuditEntry, Role, RoleGrant, User
+from accounts.models import Role, RoleGrant, User
+from core.models import AuditEntry
 from dialogues.models import Attendance, Cycle, ReminderSent, Session
 from dialogues.reminders import send_escalations, send_feedback_reminders, send_focal_digests, send_ready_nudges
 from org.models import Entity, Person

@@ -16,7 +16,8 @@ import unicodedata
 import pytest
 from django.urls import reverse
 
-from accounts.models import AuditEntry, Role, RoleGrant, User
+from accounts.models import Role, RoleGrant, User
+from core.models import AuditEntry
 from dialogues.models import (
     AgendaItem,
     Attendance,

@@ -11,8 +11,9 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from icalendar import Calendar
 
-from accounts.models import AuditEntry, User
+from accounts.models import User
 from conftest import cycle_around_today
+from core.models import AuditEntry
 from dialogues.models import Cycle, Invitation, Kit, Scenario, Session, SessionStatus
 from dialogues.scheduling import SessionPlan, propose_split, send_due_reminders, session_cancel, session_schedule, session_update
 from org.models import Entity, Person

@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import AuditEntry
+from core.models import AuditEntry
 from dialogues import signin
 from dialogues.models import Attendance, AttendanceMethod, Invitation, SessionStatus
 from dialogues.signin import (

@@ -18,8 +18,9 @@ from django.urls import reverse
 from django.utils import formats, translation
 from icalendar import Calendar
 
-from accounts.models import AuditEntry, Role, User
+from accounts.models import Role, User
 from accounts.tests.personas import PASSWORD, make_user
+from core.models import AuditEntry
 from dialogues.models import Cycle, Session
 from dialogues.scheduling import SessionPlan, send_due_reminders, session_cancel, session_schedule, session_update
 from feedback.models import Question

@@ -14,10 +14,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 
-from accounts.models import StagedFile
-from cascade.tabular import TableError
 from cascade.tests.bombs import MIB, many_rows_csv, xlsx_bomb
-from cascade.uploads import OversizeUpload
+from core.models import StagedFile
+from core.tabular import TableError
+from core.uploads import OversizeUpload
 from dialogues.conference import read_conference_report
 from dialogues.models import Attendance, Invitation, UnmatchedParticipant
 from dialogues.signin import session_appoint_monitor

@@ -18,7 +18,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import AuditEntry, User
+from accounts.models import User
+from core.models import AuditEntry
 from dialogues.models import Session
 from feedback.anonymity import assessment_submit, assessment_token_issue
 from feedback.checks import check_anonymity_thresholds

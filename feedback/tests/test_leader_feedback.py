@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import AuditEntry
+from core.models import AuditEntry
 from dialogues.models import Attendance, CaptureKind, Session, SessionStatus, UnmatchedParticipant
 from dialogues.running import session_capture_add
 from feedback import selectors

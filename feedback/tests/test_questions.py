@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
 
-from accounts.models import AuditEntry
+from core.models import AuditEntry
 from dialogues.models import CaptureKind
 from dialogues.running import session_capture_add
 from feedback.models import Question, QuestionStatus

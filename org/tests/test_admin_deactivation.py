@@ -6,8 +6,9 @@ Personas: ada, a superuser; fiona, focal point of HQ (person A2); ben, a partici
 import pytest
 from django.urls import reverse
 
-from accounts.models import AuditEntry, Role, RoleGrant, User
+from accounts.models import Role, RoleGrant, User
 from accounts.tests.personas import PASSWORD, make_user
+from core.models import AuditEntry
 from org.models import Entity, Person
 
 

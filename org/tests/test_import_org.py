@@ -16,8 +16,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from accounts.models import AuditEntry
-from cascade.tabular import read_table
+from core.models import AuditEntry
+from core.tabular import read_table
 from org.models import Entity, Person, Unit
 from org.services import org_import
 

@@ -14,7 +14,7 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from accounts.models import Role, RoleGrant, User
-from cascade.tabular import read_table
+from core.tabular import read_table
 from org.models import Person
 from org.services import org_import
 

@@ -4,7 +4,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from accounts.models import AuditEntry, Role, RoleGrant, User
+from accounts.models import Role, RoleGrant, User
+from core.models import AuditEntry
 from org.models import Person
 
 HEADER = "index_number,name,email,manager_index_number,entity\n"

@@ -13,8 +13,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 
-from accounts.models import AuditEntry, Role
+from accounts.models import Role
 from accounts.tests.personas import make_user
+from core.models import AuditEntry
 from feedback.selectors import entity_is_certified
 from org.models import Entity
 from oversight.certification import certification_certify, certification_reopen, certification_submit, live_rollup

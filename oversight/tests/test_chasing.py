@@ -10,8 +10,9 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from accounts.models import AuditEntry, Role
+from accounts.models import Role
 from accounts.tests.personas import make_user
+from core.models import AuditEntry
 from dialogues.models import Invitation, ReminderSent, Session
 from org.models import Person
 from oversight.tests.test_dashboards import build_org

@@ -10,9 +10,10 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from accounts.models import AuditEntry, Role
+from accounts.models import Role
 from accounts.scope import scope_for
 from accounts.tests.personas import make_user
+from core.models import AuditEntry
 from dialogues.models import Invitation, Kit, Session
 from feedback.models import LeaderFeedback, Question
 from org.models import Person

@@ -5,8 +5,8 @@ Every rule is checked before anything is written; a file with any error writes n
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cascade.commands import RejectedInput, print_problems, read_table_argument
-from cascade.tabular import Purpose
+from core.commands import RejectedInput, print_problems, read_table_argument
+from core.tabular import Purpose
 from dialogues.models import Cycle
 from dialogues.services import attendance_import
 

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.scope import Scope, scope_for
-from cascade.commands import RejectedInput, print_problems
-from cascade.tabular import Problem, Purpose, TableError, limits_for
+from core.commands import RejectedInput, print_problems
+from core.tabular import Problem, Purpose, TableError, limits_for
 from dialogues.models import Session
 from dialogues.signin import SigninError, attendance_record_conference
 from org.models import Person

@@ -9,8 +9,8 @@ import sys
 
 from django.core.management.base import BaseCommand
 
-from cascade.commands import RejectedInput, print_problems, read_table_argument
-from cascade.tabular import Purpose
+from core.commands import RejectedInput, print_problems, read_table_argument
+from core.tabular import Purpose
 from org.services import org_import
 
 

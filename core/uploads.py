@@ -20,7 +20,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from accounts.services import staged_file_put, staged_file_take
+from core.services import staged_file_put, staged_file_take
 
 from .forms import ConfirmForm, TableUploadForm
 from .tabular import Purpose, TableError, limits_for, max_upload_bytes, read_table
