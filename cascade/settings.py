@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "dialogues",
     "oversight",
     "feedback",
+    "demo",
 ]
 
 MIDDLEWARE = [

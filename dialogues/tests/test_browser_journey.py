@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from conftest import browser_login, cycle_around_today
+from demo.kit import load_demo_kit
 from dialogues.models import Attendance, Session, SessionCapture
-from org.demo_kit import load_demo_kit
 from org.models import Entity, Person
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]

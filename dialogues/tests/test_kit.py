@@ -14,10 +14,10 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from core.models import AuditEntry
+from demo.kit import DEMO_KIT, load_demo_kit
 from dialogues.kit_selectors import kit_for_cycle
 from dialogues.kit_services import question_save, scenario_save
 from dialogues.models import AgendaItem, Cycle, DiscussionQuestion, Kit, Scenario, ScenarioFormat
-from org.demo_kit import DEMO_KIT, load_demo_kit
 from oversight.selectors import current_cycle
 
 YEAR = 2026

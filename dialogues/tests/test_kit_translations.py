@@ -26,11 +26,11 @@ from django.utils.translation import gettext, ngettext
 from accounts.tests.personas import PASSWORD
 from conftest import browser_login
 from core.models import AuditEntry
+from demo.kit import DEMO_KIT, FRENCH, load_demo_kit
 from dialogues.kit_selectors import kit_for_cycle
 from dialogues.kit_services import question_save, scenario_save
 from dialogues.kit_translations import digest, kit_reader, kit_texts, kit_translation_save, language_in_sentence
 from dialogues.models import Cycle, Invitation, Kit, KitPart, KitTranslation, ScenarioVote, Session
-from org.demo_kit import DEMO_KIT, FRENCH, load_demo_kit
 
 YEAR = 2026
 TOPIC = "Gifts and favours"

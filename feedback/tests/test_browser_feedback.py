@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from conftest import browser_login
+from demo.kit import load_demo_kit
 from dialogues.models import Attendance, AttendanceMethod, Cycle, Session
 from feedback.models import FacilitatorAssessment, LeaderFeedback, Question
-from org.demo_kit import load_demo_kit
 from org.models import Entity, Person
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
