@@ -55,9 +55,9 @@ def create_data(people: int, creds_path: Path) -> dict:
     from django.utils.crypto import get_random_string
 
     from accounts.models import User
-    from dialogues.models import Cycle, Session
+    from dialogues.models import Session
     from dialogues.signin import session_facts, signin_pass_make, ticket_make
-    from org.models import Entity, Person
+    from org.models import Cycle, Entity, Person
 
     now = timezone.now()
     zone = midday_zone(now)

@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "core",
     "org",
     "accounts",
+    "kit",
     "dialogues",
     "oversight",
     "feedback",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("org/", include("org.urls")),
     path("dialogues/", include("dialogues.urls")),
+    path("dialogues/", include("kit.urls")),
     path("oversight/", include("oversight.urls")),
     path("feedback/", include("feedback.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -9,9 +9,10 @@ edit by the Ethics Office would.
 from dataclasses import dataclass, field
 
 from demo.people import TOPIC
-from dialogues.kit_services import KitContent, QuestionContent, ScenarioContent, kit_load, kit_publish
-from dialogues.kit_translations import kit_translation_save
-from dialogues.models import Cycle, Kit, KitPart, ScenarioFormat
+from kit.models import Kit, KitPart, ScenarioFormat
+from kit.services import KitContent, QuestionContent, ScenarioContent, kit_load, kit_publish
+from kit.translations import kit_translation_save
+from org.models import Cycle
 
 WHY_IT_MATTERS = """\
 Most of us like to give and receive. A box of sweets at the end of a project, a dinner with a \

@@ -1,6 +1,8 @@
 from django.contrib import admin
 
-from .models import Attendance, Cycle, Session, UnmatchedParticipant
+from org.models import Cycle
+
+from .models import Attendance, Session, UnmatchedParticipant
 
 
 @admin.register(Cycle)

@@ -23,12 +23,12 @@ from django.utils.translation import ngettext
 
 from core.services import audit_record
 from feedback import selectors as feedback_selectors
-from org.models import Entity, Person
+from org.models import Cycle, Entity, Person
 from org.zones import duty_station_zones, person_time_zone
 from oversight import tree
 from oversight.selectors import cascade_states
 
-from .models import Attendance, Cycle, Invitation, Session, SessionStatus
+from .models import Attendance, Invitation, Session, SessionStatus
 from .reminders import _deliver, _links, _message, _person_recipient, _week
 
 CHASE_SCHEDULE = "chase_schedule"

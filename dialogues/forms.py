@@ -6,11 +6,12 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.scope import Purpose, Scope, resolve_people
 from core.forms import TableUploadForm
-from org.models import Language, Person
+from kit.models import Scenario
+from kit.translations import KitReader, language_choices
+from org.models import Cycle, Person
 from org.zones import canonical_zones, entity_time_zones, person_time_zone
 
-from .kit_translations import KitReader, language_name
-from .models import Cycle, Mode, Scenario
+from .models import Mode
 from .scheduling import MAX_PER_SESSION, SessionPlan
 
 MAX_TYPED_ENTRIES = 200  # index numbers or addresses typed at once
@@ -43,11 +44,6 @@ class AttendanceUploadForm(TableUploadForm):
     cycle = forms.ModelChoiceField(queryset=Cycle.objects.all(), label=_("Cycle"), empty_label=None, to_field_name="year")
 
     field_order = ["cycle", "file"]
-
-
-def language_choices():
-    """The session's languages named in the reader's language ("Arabe", "Chinois"... in French)."""
-    return [(code, language_name(code)) for code in Language.values]
 
 
 def time_zone_choices(entity_id: int | None = None, current: str = ""):

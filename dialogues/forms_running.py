@@ -7,8 +7,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .kit_translations import KitReader
-from .models import CaptureKind, Kit, Session
+from kit.models import Kit
+from kit.translations import KitReader
+
+from .models import CaptureKind, Session
 from .running import MAX_CAPTURE_LENGTH, MAX_SCENARIOS, MIN_SCENARIOS, kit_scenarios_with_votes
 
 

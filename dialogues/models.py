@@ -1,4 +1,4 @@
-"""The yearly cycle, its dialogue kit, and its sessions with who was invited and who attended."""
+"""The sessions of a cycle, with who was invited, who attended and which scenarios they wished for."""
 
 import secrets
 import uuid
@@ -6,28 +6,8 @@ import uuid
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from org.models import Language, Person
-
-
-class Cycle(models.Model):
-    year = models.PositiveIntegerField(_("year"), unique=True)
-    topic = models.CharField(_("topic"), max_length=300)
-    opens = models.DateField(_("opens"))
-    deadline = models.DateField(_("deadline"))
-
-    class Meta:
-        ordering = ["-year"]
-        constraints = [
-            models.CheckConstraint(condition=models.Q(opens__lte=models.F("deadline")), name="cycle_opens_before_deadline")
-        ]
-        verbose_name = _("cycle")
-        verbose_name_plural = _("cycles")
-
-    def __str__(self) -> str:
-        return f"{self.year} — {self.topic}"
-
-    def contains(self, day) -> bool:
-        return self.opens <= day <= self.deadline
+from kit.models import Scenario
+from org.models import Cycle, Person
 
 
 class Mode(models.TextChoices):
@@ -67,7 +47,7 @@ class Session(models.Model):
     )
     signin_secret = models.CharField(max_length=64, default=new_signin_secret, editable=False)
     # The scenarios the leader chose for the session (two, a third if time allows).
-    scenarios = models.ManyToManyField("Scenario", blank=True, related_name="sessions", verbose_name=_("scenarios"))
+    scenarios = models.ManyToManyField("kit.Scenario", blank=True, related_name="sessions", verbose_name=_("scenarios"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -127,100 +107,6 @@ class Invitation(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["session", "person"], name="invitation_once_per_session")]
-
-
-class Kit(models.Model):
-    """The dialogue kit of a cycle, written by the Ethics Office."""
-
-    cycle = models.OneToOneField(Cycle, on_delete=models.CASCADE, related_name="kit")
-    language = models.CharField(_("original language"), max_length=2, choices=Language, default=Language.EN)
-    why_it_matters = models.TextField(_("why it matters"), blank=True)
-    key_lessons = models.TextField(_("key lessons"), blank=True, help_text=_("One per line."))
-    ground_rules = models.TextField(_("ground rules"), blank=True, help_text=_("One per line."))
-    guidelines = models.TextField(_("guidelines for the leader"), blank=True)
-    published = models.BooleanField(_("published"), default=False)
-
-    def __str__(self) -> str:
-        return str(self.cycle)
-
-
-class AgendaItem(models.Model):
-    kit = models.ForeignKey(Kit, on_delete=models.CASCADE, related_name="agenda")
-    order = models.PositiveSmallIntegerField(_("order"))
-    title = models.CharField(_("title"), max_length=200)
-    minutes = models.PositiveSmallIntegerField(_("minutes"))
-    guidance = models.TextField(_("what to say and do"), blank=True)
-
-    class Meta:
-        ordering = ["order"]
-
-
-class ScenarioFormat(models.TextChoices):
-    WRITTEN = "written", _("Written")
-    SCRIPT = "script", _("Script with roles")
-    VIDEO = "video", _("Video")
-
-
-class Scenario(models.Model):
-    kit = models.ForeignKey(Kit, on_delete=models.CASCADE, related_name="scenarios")
-    order = models.PositiveSmallIntegerField(_("order"))
-    title = models.CharField(_("title"), max_length=200)
-    format = models.CharField(_("format"), max_length=20, choices=ScenarioFormat, default=ScenarioFormat.WRITTEN)
-    text = models.TextField(_("text"))
-    video_url = models.URLField(_("video link"), blank=True)
-    key_messages = models.TextField(_("key messages"), blank=True, help_text=_("One per line."))
-    resources = models.TextField(_("resources"), blank=True, help_text=_("One per line."))
-
-    class Meta:
-        ordering = ["order"]
-
-    def __str__(self) -> str:
-        return self.title
-
-
-class DiscussionQuestion(models.Model):
-    scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="questions")
-    order = models.PositiveSmallIntegerField(_("order"))
-    text = models.TextField(_("question"))
-    follow_ups = models.TextField(_("follow-up questions"), blank=True, help_text=_("One per line."))
-    important_points = models.TextField(_("important points"), blank=True, help_text=_("One per line; for the leader only."))
-    references = models.TextField(_("references"), blank=True, help_text=_("One per line: a regulation, a rule, a paragraph."))
-
-    class Meta:
-        ordering = ["order"]
-
-
-class KitPart(models.TextChoices):
-    KIT = "kit", _("Kit")
-    AGENDA = "agenda", _("Agenda item")
-    SCENARIO = "scenario", _("Scenario")
-    QUESTION = "question", _("Discussion question")
-
-
-class KitTranslation(models.Model):
-    """One text of the kit in a language other than the kit's original: `part` and `object_id`
-    name the kit, agenda item, scenario or discussion question it belongs to, `field` the text.
-    One generic table rather than one per part, so that a kit's translation into a language
-    loads in one query and a new translatable field needs no migration."""
-
-    kit = models.ForeignKey(Kit, on_delete=models.CASCADE, related_name="translations")
-    language = models.CharField(_("language"), max_length=2, choices=Language)
-    part = models.CharField(max_length=10, choices=KitPart)
-    object_id = models.PositiveBigIntegerField()
-    field = models.CharField(max_length=30)
-    text = models.TextField(_("translation"))
-    # A digest of the original the translation was written for: when the original changes,
-    # the translation is flagged as possibly out of date until someone edits or confirms it.
-    source_digest = models.CharField(max_length=64)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["kit", "language", "part", "object_id", "field"], name="kit_translation_once_per_text")]
-        verbose_name = _("kit translation")
-        verbose_name_plural = _("kit translations")
-
-    def __str__(self) -> str:
-        return f"{self.language} {self.part} {self.object_id} {self.field}"
 
 
 class ScenarioVote(models.Model):

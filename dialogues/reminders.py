@@ -31,12 +31,12 @@ from django.utils import timezone, translation
 
 from accounts.models import Role, RoleGrant, User
 from feedback import selectors as feedback_selectors
-from org.models import Person
+from org.models import Cycle, Person
 from oversight import tree
 from oversight.selectors import cascade_states, current_cycle, rollup
 
 from .invitations import language_of
-from .models import Attendance, Cycle, ReminderSent
+from .models import Attendance, ReminderSent
 
 READY_NUDGE = "ready_nudge"
 FEEDBACK_MISSING = "feedback_missing"

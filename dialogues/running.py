@@ -13,10 +13,11 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from core.services import audit_record
+from kit.models import Kit, Scenario
+from kit.translations import KitReader, ShownAgendaItem, ShownScenario
 from org.models import Person
 
-from .kit_translations import KitReader, ShownAgendaItem, ShownScenario
-from .models import Attendance, CaptureKind, Kit, Scenario, Session, SessionCapture, UnmatchedParticipant
+from .models import Attendance, CaptureKind, Session, SessionCapture, UnmatchedParticipant
 
 MIN_SCENARIOS = 2
 MAX_SCENARIOS = 3

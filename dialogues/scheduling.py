@@ -18,11 +18,12 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core.services import audit_record
-from org.models import Person
+from kit.models import Scenario
+from org.models import Cycle, Person
 from org.zones import duty_station_zones, zone_label
 
 from .invitations import invitation_messages
-from .models import Cycle, Invitation, Scenario, ScenarioVote, Session, SessionStatus
+from .models import Invitation, ScenarioVote, Session, SessionStatus
 
 MAX_PER_SESSION = 25
 REMINDER_WINDOW = (datetime.timedelta(days=1), datetime.timedelta(days=3))

@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from accounts.scope import importable_outsiders
 from core.services import audit_record
 from core.tabular import Problem, Table, check_columns
-from org.models import Person
+from org.models import Cycle, Person
 
-from .models import Attendance, Cycle, Mode, Session, UnmatchedParticipant
+from .models import Attendance, Mode, Session, UnmatchedParticipant
 
 REQUIRED = ["session_ref", "date", "leader_index_number"]
 KNOWN = REQUIRED + ["participant_index_number", "participant_name", "mode"]

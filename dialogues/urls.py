@@ -14,7 +14,6 @@ urlpatterns = [
     path("invitations/", views.my_invitations, name="my_invitations"),
     path("attendance/import/", views.attendance_upload, name="attendance_upload"),
     # Each capability keeps its routes beside its views.
-    path("", include("dialogues.urls_kit")),
     path("", include("dialogues.urls_signin")),
     path("", include("dialogues.urls_running")),
 ]

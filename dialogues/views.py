@@ -16,12 +16,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.scope import attendance_import_entity_ids, guest_session_or_404, led_session_or_404, scope_for, session_or_404, visible_sessions
 from core.tabular import Purpose
 from core.uploads import preview_then_confirm
+from kit.models import Scenario
+from kit.translations import published_kit_reader
+from org.models import Cycle
 from org.zones import person_time_zone
 from oversight.selectors import current_cycle
 
 from .forms import AttendanceUploadForm, GuestForm, RespondForm, ScheduleForm, SplitForm
-from .kit_translations import published_kit_reader
-from .models import Cycle, Invitation, Scenario, ScenarioVote, SessionStatus
+from .models import Invitation, ScenarioVote, SessionStatus
 from .scheduling import MAX_PER_SESSION, invitation_respond, propose_split, session_add_guests, session_cancel, session_schedule, session_update
 from .services import attendance_import
 

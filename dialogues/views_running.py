@@ -16,9 +16,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.middleware import screen_poll
 from accounts.scope import led_session_or_404, scope_for, sheet_session_or_404
+from kit.translations import kit_reader
 
 from .forms_running import CAPTURE_LABELS, CaptureForm, ScenarioChoiceForm
-from .kit_translations import kit_reader
 from .models import CaptureKind, Session, SessionCapture
 from .running import (
     facilitator_agenda,

@@ -4,9 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dialogues.forms import KitScenarioField
-from dialogues.kit_translations import KitReader
-from dialogues.models import Cycle, Scenario
-from org.models import Entity
+from kit.models import Scenario
+from kit.translations import KitReader
+from org.models import Cycle, Entity
 
 from .models import QuestionStatus, Rating
 from .services import MAX_QUESTION_LENGTH, question_lines

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.exports import safe_cell, xlsx_bytes
-from dialogues.models import Cycle
+from org.models import Cycle
 
 from .anonymity import min_comments, shown_count
 from .models import ASSESSMENT_RATINGS, FacilitatorAssessment, LeaderFeedback, Question

@@ -13,8 +13,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from dialogues.models import Cycle, Scenario, Session
-from org.models import Entity, Person, Unit
+from dialogues.models import Session
+from kit.models import Scenario
+from org.models import Cycle, Entity, Person, Unit
 
 
 class Rating(models.IntegerChoices):

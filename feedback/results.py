@@ -16,8 +16,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.scope import Scope, visible_entities
-from dialogues.models import Cycle, Session, SessionStatus
-from org.models import Entity, Person
+from dialogues.models import Session, SessionStatus
+from org.models import Cycle, Entity, Person
 
 from .anonymity import Cell, Group, assessment_cells, groups_to_hide, min_comments, min_responses, pooled
 from .models import FacilitatorAssessment, TokenIssue

@@ -6,9 +6,10 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Role, User
-from dialogues.models import Attendance, CaptureKind, Cycle, Scenario, Session, SessionStatus, UnmatchedParticipant
+from dialogues.models import Attendance, CaptureKind, Session, SessionStatus, UnmatchedParticipant
 from dialogues.running import session_captures, session_kit, sign_in_sheet
-from org.models import Entity, Person
+from kit.models import Scenario
+from org.models import Cycle, Entity, Person
 
 from .models import LeaderFeedback, Question, QuestionStatus
 

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 
 from core.services import audit_record
 from dialogues.invitations import language_of
-from dialogues.models import Cycle, Session
-from org.models import Person
+from dialogues.models import Session
+from org.models import Cycle, Person
 
 from . import selectors
 from .models import LeaderFeedback, Question, QuestionKind, QuestionStatus

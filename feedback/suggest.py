@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from dialogues.models import Kit
+from kit.models import Kit
 
 TOP = 5
 

@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.scope import attended_session_or_404, entity_or_404, ethics_office_or_404, scope_for
-from dialogues.models import Cycle
+from org.models import Cycle
 from oversight.selectors import current_cycle
 
 from .anonymity import InvalidToken, assessment_submit, assessment_token_issue, token_session

@@ -132,3 +132,25 @@ class DutyStation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.time_zone})"
+
+
+class Cycle(models.Model):
+    year = models.PositiveIntegerField(_("year"), unique=True)
+    topic = models.CharField(_("topic"), max_length=300)
+    opens = models.DateField(_("opens"))
+    deadline = models.DateField(_("deadline"))
+
+    class Meta:
+        db_table = "dialogues_cycle"  # the table it had in dialogues (issue 12 moved the model, not the data)
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(opens__lte=models.F("deadline")), name="cycle_opens_before_deadline")
+        ]
+        verbose_name = _("cycle")
+        verbose_name_plural = _("cycles")
+
+    def __str__(self) -> str:
+        return f"{self.year} — {self.topic}"
+
+    def contains(self, day) -> bool:
+        return self.opens <= day <= self.deadline

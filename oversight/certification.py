@@ -20,8 +20,7 @@ from django.utils.translation import gettext as _
 from accounts.scope import scope_for
 from core.models import AuditEntry
 from core.services import audit_record
-from dialogues.models import Cycle
-from org.models import Entity
+from org.models import Cycle, Entity
 
 from .models import Certification, CertificationStatement, CertificationStatus
 from .selectors import EntityRollup, UnitCount, rollup, rollup_document, state_counts

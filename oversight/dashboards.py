@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.db.models import Count
 
-from dialogues.models import Attendance, Cycle, Session
-from org.models import Category, Entity, LocationType, Person, Unit
+from dialogues.models import Attendance, Session
+from org.models import Category, Cycle, Entity, LocationType, Person, Unit
 
 PACE_DAYS = 28  # "the last 4 weeks"
 RISK_COVERAGE = 0.5

@@ -2,7 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from dialogues.models import Cycle
+from org.models import Cycle
 
 from .models import CertificationStatement
 

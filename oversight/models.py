@@ -16,7 +16,7 @@ class Certification(models.Model):
     submitted (CONTRACTS §3 JSON); later attendance never changes it."""
 
     entity = models.ForeignKey("org.Entity", on_delete=models.CASCADE, related_name="certifications", verbose_name=_("entity"))
-    cycle = models.ForeignKey("dialogues.Cycle", on_delete=models.CASCADE, related_name="certifications", verbose_name=_("cycle"))
+    cycle = models.ForeignKey("org.Cycle", on_delete=models.CASCADE, related_name="certifications", verbose_name=_("cycle"))
     status = models.CharField(_("status"), max_length=10, choices=CertificationStatus, default=CertificationStatus.DRAFT)
     snapshot = models.JSONField(_("snapshot"), default=dict, blank=True)
     submitted_by = models.ForeignKey(
@@ -60,7 +60,7 @@ class CertificationStatement(models.Model):
     cycle in each language; a language without one falls back to English, then to Cascade's
     own wording."""
 
-    cycle = models.ForeignKey("dialogues.Cycle", on_delete=models.CASCADE, related_name="certification_statements", verbose_name=_("cycle"))
+    cycle = models.ForeignKey("org.Cycle", on_delete=models.CASCADE, related_name="certification_statements", verbose_name=_("cycle"))
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
     text = models.TextField(_("statement"))
 

@@ -18,11 +18,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.scope import Scope, visible_entities
-from dialogues.kit_translations import translation_progress
-from dialogues.models import Attendance, Cycle, Invitation, Kit, Session, SessionStatus, UnmatchedParticipant
+from dialogues.models import Attendance, Invitation, Session, SessionStatus, UnmatchedParticipant
 from feedback.models import QuestionStatus, TokenIssue
 from feedback.selectors import held_sessions, sessions_not_reported
-from org.models import Entity
+from kit.models import Kit
+from kit.translations import translation_progress
+from org.models import Cycle, Entity
 
 from .models import Certification, CertificationStatus
 from .selectors import direct_reports_reached, state_counts
@@ -201,7 +202,7 @@ def participant_steps(scope: Scope, cycle: Cycle, *, now: datetime.datetime) -> 
         Step(
             _("Read the participant guide"),
             Status.TO_READ if kit else Status.CANNOT_START,
-            reverse("dialogues:kit_participant", args=[cycle.year]) if kit else "",
+            reverse("kit:participant", args=[cycle.year]) if kit else "",
         ),
         Step(
             _("Assess your facilitator"),
@@ -296,13 +297,13 @@ def ethics_office_steps(cycle: Cycle, *, now: datetime.datetime) -> StepGroup:
         Step(
             _("Publish the dialogue kit"),
             _status(done=bool(kit and kit.published), started=kit is not None, due=cycle.opens, today=today),
-            reverse("dialogues:kit_edit", args=[cycle.year]),
+            reverse("kit:edit", args=[cycle.year]),
             cycle.opens,
         ),
         Step(
             _("Translate the kit"),
             Status.CANNOT_START if kit is None else _status(done=not missing, started=len(missing) < len(progress), due=cycle.opens, today=today),
-            reverse("dialogues:kit_edit", args=[cycle.year]) if kit is not None else "",
+            reverse("kit:edit", args=[cycle.year]) if kit is not None else "",
             cycle.opens,
             ", ".join(f"{p.name} {round(100 * p.translated / p.total) if p.total else 100}\u00a0%" for p in missing),
         ),

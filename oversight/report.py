@@ -16,14 +16,13 @@ from django.db.models.fields.json import KT
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dialogues.models import Cycle
 from feedback.anonymity import Cell, fewer_than
 from feedback.insight import RATING_LABELS, cycle_question_themes, cycle_themes, leader_rating_distributions
 from feedback.models import ASSESSMENT_RATINGS, Question, QuestionStatus
 from feedback.results import entities_assessment_table
 from feedback.selectors import held_sessions
 from feedback.themes import Theme
-from org.models import Category, LocationType, Person
+from org.models import Category, Cycle, LocationType, Person
 
 from .models import Certification, CertificationStatus
 from .selectors import reached_q

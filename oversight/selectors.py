@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import BooleanField, Case, Count, Q, Value, When
 
-from dialogues.models import Attendance, Cycle, Session
-from org.models import Person
+from dialogues.models import Attendance, Session
+from org.models import Cycle, Person
 
 STATES = ["complete", "in_progress", "ready", "waiting"]
 

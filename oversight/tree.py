@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import Count, Window
 
-from dialogues.models import Cycle
 from feedback import selectors as feedback_selectors
+from org.models import Cycle
 
 from .dashboards import LIST_LIMIT, _as_date, _fetch, _tables
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.scope import ethics_office_or_404, scope_for
 from core.exports import xlsx_bytes
-from dialogues.models import Cycle
+from org.models import Cycle
 
 from .charts import Bar, bar_chart
 from .dashboards import fast_reads

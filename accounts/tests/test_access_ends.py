@@ -26,8 +26,7 @@ from accounts.scope import scope_for
 from accounts.tests.personas import PASSWORD, make_user
 from core.models import AuditEntry
 from core.tabular import read_table
-from dialogues.models import Cycle
-from org.models import Entity, Person
+from org.models import Cycle, Entity, Person
 from org.services import org_import, people_deactivate
 from oversight.certification import certification_submit
 from oversight.models import Certification

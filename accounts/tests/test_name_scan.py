@@ -69,13 +69,14 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import Role, RoleGrant, User
-from dialogues.models import AgendaItem, Attendance, CaptureKind, Cycle, DiscussionQuestion, Invitation, Mode, Scenario, Session, SessionCapture
+from dialogues.models import Attendance, CaptureKind, Invitation, Mode, Session, SessionCapture
 from dialogues.running import session_capture_add
 from dialogues.scheduling import SessionPlan, session_schedule
 from dialogues.signin import session_appoint_monitor, ticket_make
 from feedback.anonymity import assessment_token_issue
 from feedback.models import Question
-from org.models import Entity, Person
+from kit.models import AgendaItem, DiscussionQuestion, Scenario
+from org.models import Cycle, Entity, Person
 
 NOW = datetime.datetime(2025, 11, 17, 9, 0, tzinfo=datetime.UTC)  # a Monday, the cycle in progress
 ENTITY, FOREIGN, HEAD_OFFICE = "OHC", "IMLR", "ODG"  # the demo personas' entity, another, the top's
@@ -455,15 +456,15 @@ SESSION_ROUTES = (
     "feedback:assess_issue",
 )
 KIT_ROWS = {
-    "dialogues:kit_agenda_edit": "agenda",
-    "dialogues:kit_agenda_delete": "agenda",
-    "dialogues:kit_agenda_move": "agenda",
-    "dialogues:kit_scenario_edit": "scenario",
-    "dialogues:kit_scenario_delete": "scenario",
-    "dialogues:kit_scenario_move": "scenario",
-    "dialogues:kit_question_edit": "question",
-    "dialogues:kit_question_delete": "question",
-    "dialogues:kit_question_move": "question",
+    "kit:agenda_edit": "agenda",
+    "kit:agenda_delete": "agenda",
+    "kit:agenda_move": "agenda",
+    "kit:scenario_edit": "scenario",
+    "kit:scenario_delete": "scenario",
+    "kit:scenario_move": "scenario",
+    "kit:question_edit": "question",
+    "kit:question_delete": "question",
+    "kit:question_move": "question",
 }
 Values = Callable[[World, Persona], list]
 
@@ -472,7 +473,7 @@ Values = Callable[[World, Persona], list]
 PARAMETERS: dict[tuple[str, str], Values] = {
     **{(route, "pk"): (lambda w, p: list(dict.fromkeys(w.sessions.values()))) for route in SESSION_ROUTES if route != "dialogues:sheet_pdf"},
     **{(route, "pk"): (lambda w, p, kind=kind: w.kit_rows[kind] or [999999]) for route, kind in KIT_ROWS.items()},
-    ("dialogues:kit_question_add", "scenario_pk"): lambda w, p: w.kit_rows["scenario"] or [999999],
+    ("kit:question_add", "scenario_pk"): lambda w, p: w.kit_rows["scenario"] or [999999],
     # A PDF takes a second to draw: the sign-in sheet's PDF (the same sheet as its page) for a
     # session of the leader's, one of their entity led by someone else, one of another entity.
     ("dialogues:sheet_pdf", "pk"): lambda w, p: [w.sessions[k] for k in ("own held (monitored)", "the entity's, elsewhere", "another entity's held")],

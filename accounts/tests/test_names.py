@@ -24,8 +24,8 @@ from accounts.scope import (
     scope_for,
 )
 from accounts.tests.personas import make_user, two_entities
-from dialogues.models import Attendance, Cycle, Invitation, Session
-from org.models import Person
+from dialogues.models import Attendance, Invitation, Session
+from org.models import Cycle, Person
 
 
 @pytest.fixture

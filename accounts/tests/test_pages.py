@@ -11,7 +11,7 @@ from django.utils import translation
 
 from accounts.templatetags.bidi import bdi, text_dir
 from accounts.tests.personas import make_user, two_entities
-from dialogues.models import Cycle
+from org.models import Cycle
 
 pytestmark = pytest.mark.django_db
 

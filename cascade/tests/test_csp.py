@@ -15,8 +15,8 @@ from django.utils import timezone
 from accounts.models import User
 from cascade.tests.crawl import PUBLIC_PAGES, ROLES, anonymous_page, crawl, role_page
 from conftest import browser_login
-from dialogues.models import Attendance, AttendanceMethod, Cycle, Session
-from org.models import Entity, Person
+from dialogues.models import Attendance, AttendanceMethod, Session
+from org.models import Cycle, Entity, Person
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 NAVIGATION_MS = 180_000

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Role, RoleGrant, User
-from dialogues.models import Attendance, Cycle, Session
-from org.models import Entity, Person
+from dialogues.models import Attendance, Session
+from org.models import Cycle, Entity, Person
 
 NBSP = "\u00a0"
 

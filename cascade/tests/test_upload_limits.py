@@ -263,7 +263,7 @@ def test_import_org_refuses_a_file_of_too_many_rows_with_exit_1(db, tmp_path, ca
 
 @override_settings(CASCADE_ATTENDANCE_FILE_MAX_BYTES=100)
 def test_import_attendance_refuses_a_file_too_large_before_reading_it(db, tmp_path, capsys):
-    from dialogues.models import Cycle
+    from org.models import Cycle
 
     Cycle.objects.create(year=2026, topic="Speaking up", opens="2026-09-01", deadline="2026-12-31")
     path = tmp_path / "attendance.csv"

@@ -10,9 +10,9 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from accounts.models import Role, RoleGrant, User
-from dialogues.models import Attendance, Cycle, Session, UnmatchedParticipant
+from dialogues.models import Attendance, Session, UnmatchedParticipant
 from feedback.models import LeaderFeedback, Question
-from org.models import Entity, Person, Unit
+from org.models import Cycle, Entity, Person, Unit
 from oversight.models import Certification
 from oversight.selectors import STATES, cascade_states, current_cycle, rollup
 

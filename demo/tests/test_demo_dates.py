@@ -10,9 +10,10 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from demo import people as demo_data
-from dialogues.models import Cycle, Session
+from dialogues.models import Session
 from feedback.models import LeaderFeedback
 from feedback.selectors import REPORT_WITHIN_DAYS
+from org.models import Cycle
 from oversight.models import Certification
 from oversight.selectors import STATES, cascade_states, current_cycle, rollup
 

@@ -8,9 +8,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Count
 
-from dialogues.models import Attendance, Cycle, Session
+from dialogues.models import Attendance, Session
 from org.management.commands.export_org import COLUMNS, OPTIONAL_COLUMNS
-from org.models import Entity, Person, Unit
+from org.models import Cycle, Entity, Person, Unit
 from org.services import KNOWN
 from oversight.selectors import STATES, cascade_states, reached_q
 

@@ -14,8 +14,8 @@ from icalendar import Calendar
 
 from accounts.models import User
 from conftest import browser_login
-from dialogues.models import Cycle, Session
-from org.models import DutyStation, Entity, Person
+from dialogues.models import Session
+from org.models import Cycle, DutyStation, Entity, Person
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 PASSWORD = "a-long-test-password"

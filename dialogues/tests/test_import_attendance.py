@@ -16,9 +16,9 @@ from django.core.management.base import CommandError
 
 from core.models import AuditEntry
 from core.tabular import read_table
-from dialogues.models import Attendance, Cycle, Session, UnmatchedParticipant
+from dialogues.models import Attendance, Session, UnmatchedParticipant
 from dialogues.services import attendance_import
-from org.models import Entity, Person, Unit
+from org.models import Cycle, Entity, Person, Unit
 
 HEADER = ["session_ref", "date", "leader_index_number", "participant_index_number", "participant_name", "mode"]
 PERIOD = "2026-09-01 to 2026-12-31"

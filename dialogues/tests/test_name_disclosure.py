@@ -18,7 +18,8 @@ from django.urls import reverse
 from accounts.models import Role
 from accounts.tests.personas import make_user, two_entities
 from core.models import AuditEntry
-from dialogues.models import Attendance, Cycle, Invitation, Session, UnmatchedParticipant
+from dialogues.models import Attendance, Invitation, Session, UnmatchedParticipant
+from org.models import Cycle
 
 from .fixtures.teams import as_csv_utf8, sections
 

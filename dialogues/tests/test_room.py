@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from conftest import browser_login
-from dialogues.models import Kit
+from kit.models import Kit
 
 from .test_running import kit, lena, org, user  # noqa: F401 (fixtures)
 

@@ -18,20 +18,10 @@ from django.urls import reverse
 
 from accounts.models import Role, RoleGrant, User
 from core.models import AuditEntry
-from dialogues.models import (
-    AgendaItem,
-    Attendance,
-    CaptureKind,
-    Cycle,
-    DiscussionQuestion,
-    Kit,
-    Scenario,
-    Session,
-    SessionCapture,
-    UnmatchedParticipant,
-)
+from dialogues.models import Attendance, CaptureKind, Session, SessionCapture, UnmatchedParticipant
 from dialogues.running import sign_in_sheet
-from org.models import Entity, Person, Unit
+from kit.models import AgendaItem, DiscussionQuestion, Kit, Scenario
+from org.models import Cycle, Entity, Person, Unit
 
 PASSWORD = "a-long-test-password"
 HTMX = {"HTTP_HX_REQUEST": "true"}

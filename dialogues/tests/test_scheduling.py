@@ -14,9 +14,10 @@ from icalendar import Calendar
 from accounts.models import User
 from conftest import cycle_around_today
 from core.models import AuditEntry
-from dialogues.models import Cycle, Invitation, Kit, Scenario, Session, SessionStatus
+from dialogues.models import Invitation, Session, SessionStatus
 from dialogues.scheduling import SessionPlan, propose_split, send_due_reminders, session_cancel, session_schedule, session_update
-from org.models import Entity, Person
+from kit.models import Kit, Scenario
+from org.models import Cycle, Entity, Person
 
 pytestmark = pytest.mark.clock
 

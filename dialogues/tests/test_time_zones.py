@@ -21,10 +21,10 @@ from icalendar import Calendar
 from accounts.models import Role, User
 from accounts.tests.personas import PASSWORD, make_user
 from core.models import AuditEntry
-from dialogues.models import Cycle, Session
+from dialogues.models import Session
 from dialogues.scheduling import SessionPlan, send_due_reminders, session_cancel, session_schedule, session_update
 from feedback.models import Question
-from org.models import DutyStation, Entity, Person, django_language
+from org.models import Cycle, DutyStation, Entity, Person, django_language
 from org.zones import zone_city, zone_label
 
 NAIROBI = ZoneInfo("Africa/Nairobi")

@@ -13,8 +13,9 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Role, RoleGrant, User
-from dialogues.models import Attendance, Cycle, DiscussionQuestion, Kit, Scenario, Session
-from org.models import Entity, Person, Unit
+from dialogues.models import Attendance, Session
+from kit.models import DiscussionQuestion, Kit, Scenario
+from org.models import Cycle, Entity, Person, Unit
 
 PASSWORD = "a-long-test-password"
 TODAY = timezone.localdate()

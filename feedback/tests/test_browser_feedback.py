@@ -10,9 +10,9 @@ from django.utils import timezone
 from accounts.models import User
 from conftest import browser_login
 from demo.kit import load_demo_kit
-from dialogues.models import Attendance, AttendanceMethod, Cycle, Session
+from dialogues.models import Attendance, AttendanceMethod, Session
 from feedback.models import FacilitatorAssessment, LeaderFeedback, Question
-from org.models import Entity, Person
+from org.models import Cycle, Entity, Person
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 PASSWORD = "a-long-test-password"

@@ -8,10 +8,10 @@ import re
 
 from django.urls import reverse
 
-from dialogues.models import Cycle, Session
+from dialogues.models import Session
 from feedback.anonymity import Group, groups_to_hide
 from feedback.models import FacilitatorAssessment
-from org.models import Entity, Person, Unit
+from org.models import Cycle, Entity, Person, Unit
 
 from .assessments import answers
 from .test_questions import main_of

@@ -19,11 +19,11 @@ from hypothesis import strategies as st
 
 from accounts.models import Role, RoleGrant, User
 from accounts.scope import scope_for, visible_entities
-from dialogues.models import Cycle, Session, SessionStatus
+from dialogues.models import Session, SessionStatus
 from feedback.anonymity import Cell, min_comments, min_responses, shown_count
 from feedback.models import FacilitatorAssessment
 from feedback.results import entities_assessment_table, entities_shown_texts, entity_assessment_table, leader_assessment_results
-from org.models import Entity, Person, Unit
+from org.models import Cycle, Entity, Person, Unit
 from oversight.report import annual_report
 from oversight.selectors import current_cycle
 

@@ -30,10 +30,10 @@ from django.utils import translation
 
 from accounts.models import Role
 from accounts.tests.personas import make_user
-from dialogues.models import Attendance, Cycle, Session
+from dialogues.models import Attendance, Session
 from feedback.models import FacilitatorAssessment, Question, QuestionStatus
 from feedback.services import leader_feedback_save
-from org.models import Entity, Person
+from org.models import Cycle, Entity, Person
 from oversight.certification import certification_certify, certification_reopen, certification_submit
 from oversight.report import annual_report
 

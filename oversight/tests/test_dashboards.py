@@ -20,8 +20,8 @@ from django.urls import reverse
 
 from accounts.models import Role
 from accounts.tests.personas import make_user
-from dialogues.models import Attendance, Cycle, Session
-from org.models import Entity, Person, Unit
+from dialogues.models import Attendance, Session
+from org.models import Cycle, Entity, Person, Unit
 from oversight import dashboards, tree
 from oversight.selectors import cascade_states, rollup
 

@@ -14,8 +14,9 @@ from accounts.models import Role
 from accounts.scope import scope_for
 from accounts.tests.personas import make_user
 from core.models import AuditEntry
-from dialogues.models import Invitation, Kit, Session
+from dialogues.models import Invitation, Session
 from feedback.models import LeaderFeedback, Question
+from kit.models import Kit
 from org.models import Person
 from oversight.next_steps import Status, home_steps
 from oversight.tests.test_dashboards import build_org

@@ -21,11 +21,12 @@ from django.utils import timezone
 from accounts.models import Role, RoleGrant, User
 from demo import people as demo_data
 from demo.kit import load_demo_kit
-from dialogues.models import Scenario, Session
+from dialogues.models import Session
 from dialogues.services import attendance_import, cycle_open
 from feedback.models import LeaderFeedback, Question
 from feedback.selectors import REPORT_WITHIN_DAYS
 from feedback.services import leader_feedback_save
+from kit.models import Scenario
 from org.models import Entity, Person
 from org.services import org_import
 from oversight.certification import certification_certify, certification_submit

@@ -7,8 +7,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from core.commands import RejectedInput, print_problems, read_table_argument
 from core.tabular import Purpose
-from dialogues.models import Cycle
 from dialogues.services import attendance_import
+from org.models import Cycle
 
 
 class Command(BaseCommand):

@@ -4,8 +4,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from dialogues.models import Cycle
-from org.models import Entity
+from org.models import Cycle, Entity
 from oversight.selectors import cascade_document, cascade_states
 
 

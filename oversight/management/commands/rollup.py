@@ -6,8 +6,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from dialogues.models import Cycle
-from org.models import Entity
+from org.models import Cycle, Entity
 from oversight.selectors import rollup, rollup_csv_rows, rollup_document
 
 

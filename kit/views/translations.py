@@ -10,10 +10,10 @@ from django.views.decorators.http import require_http_methods
 
 from org.models import Language, django_language
 
-from .kit_forms import KitTranslationForm
-from .kit_selectors import kit_for_cycle
-from .kit_translations import direction, kit_texts, kit_translation_save, kit_translations_of, language_in_sentence, language_name
-from .views_kit import _editor_cycle_or_404
+from ..forms import KitTranslationForm
+from ..selectors import kit_for_cycle
+from ..translations import direction, kit_texts, kit_translation_save, kit_translations_of, language_in_sentence, language_name
+from .editor import _editor_cycle_or_404
 
 
 @login_required
@@ -38,7 +38,7 @@ def kit_translations(request: HttpRequest, year: int, language: str) -> HttpResp
     if request.method == "POST" and form.is_valid():
         kit_translation_save(actor=request.user, kit=kit, language=language, texts=form.translations(), confirmed=form.confirmed())
         messages.success(request, _("The translation is saved."))
-        return redirect("dialogues:kit_translations", year=cycle.year, language=language)
+        return redirect("kit:translations", year=cycle.year, language=language)
     original_lang = django_language(kit.language)
     context = {
         "cycle": cycle,
@@ -50,4 +50,4 @@ def kit_translations(request: HttpRequest, year: int, language: str) -> HttpResp
         "original_lang": original_lang,
         "original_dir": direction(original_lang),
     }
-    return render(request, "dialogues/kit/translations.html", context)
+    return render(request, "kit/translations.html", context)

@@ -12,8 +12,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core.services import audit_record
+from org.models import Cycle
 
-from .models import AgendaItem, Cycle, DiscussionQuestion, Kit, Scenario
+from .models import AgendaItem, DiscussionQuestion, Kit, Scenario
 
 # The standard shape of a session (PRODUCT.md): a new kit starts with it.
 STANDARD_AGENDA = (

@@ -27,10 +27,12 @@ from accounts.tests.personas import PASSWORD
 from conftest import browser_login
 from core.models import AuditEntry
 from demo.kit import DEMO_KIT, FRENCH, load_demo_kit
-from dialogues.kit_selectors import kit_for_cycle
-from dialogues.kit_services import question_save, scenario_save
-from dialogues.kit_translations import digest, kit_reader, kit_texts, kit_translation_save, language_in_sentence
-from dialogues.models import Cycle, Invitation, Kit, KitPart, KitTranslation, ScenarioVote, Session
+from dialogues.models import Invitation, ScenarioVote, Session
+from kit.models import Kit, KitPart, KitTranslation
+from kit.selectors import kit_for_cycle
+from kit.services import question_save, scenario_save
+from kit.translations import digest, kit_reader, kit_texts, kit_translation_save, language_in_sentence
+from org.models import Cycle
 
 YEAR = 2026
 TOPIC = "Gifts and favours"
@@ -215,7 +217,7 @@ def test_the_kits_own_language_and_unknown_ones_are_404(client, eve, kit):
     client.force_login(eve)
     assert client.get(url("kit_translations", "en")).status_code == 404
     assert client.get(url("kit_translations", "de")).status_code == 404
-    assert client.get(reverse("dialogues:kit_translations", args=[2030, "fr"])).status_code == 404
+    assert client.get(reverse("kit:translations", args=[2030, "fr"])).status_code == 404
 
 
 def test_the_translation_page_asks_to_log_in_first(client, kit):

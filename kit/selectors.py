@@ -2,7 +2,9 @@
 
 from django.db.models import Prefetch
 
-from .models import Cycle, DiscussionQuestion, Kit, Scenario
+from org.models import Cycle
+
+from .models import DiscussionQuestion, Kit, Scenario
 
 
 def kit_for_cycle(cycle: Cycle) -> Kit | None:

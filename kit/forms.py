@@ -5,8 +5,10 @@ from django import forms
 from django.forms.models import model_to_dict
 from django.utils.translation import gettext_lazy as _
 
-from .forms import language_choices
-from .models import AgendaItem, Cycle, KitPart, Scenario, ScenarioFormat
+from org.models import Cycle
+
+from .models import AgendaItem, KitPart, Scenario, ScenarioFormat
+from .translations import language_choices
 
 ONE_PER_LINE = _("One per line.")
 

@@ -17,14 +17,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.scope import scope_for
+from org.models import Cycle
 
-from . import kit_services as services
-from .kit_forms import AgendaItemForm, KitForm, MoveForm, PublishForm, QuestionForm, ScenarioForm, initial_of
-from .kit_selectors import kit_for_cycle, latest_cycle, total_minutes
-from .kit_translations import incomplete_languages, kit_reader, translation_progress
-from .models import AgendaItem, Cycle, DiscussionQuestion, Kit, Scenario
+from .. import services
+from ..forms import AgendaItemForm, KitForm, MoveForm, PublishForm, QuestionForm, ScenarioForm, initial_of
+from ..models import AgendaItem, DiscussionQuestion, Kit, Scenario
+from ..selectors import kit_for_cycle, latest_cycle, total_minutes
+from ..translations import incomplete_languages, kit_reader, translation_progress
 
-EDIT_TEMPLATE = "dialogues/kit/edit.html"
+EDIT_TEMPLATE = "kit/edit.html"
 
 
 # --- access ---------------------------------------------------------------------------------
@@ -135,7 +136,7 @@ def _answer(
     if not _is_htmx(request) and not bound:
         if message:
             messages.success(request, message)
-        return redirect(reverse("dialogues:kit_edit", args=[cycle.year]) + "#" + anchor)
+        return redirect(reverse("kit:edit", args=[cycle.year]) + "#" + anchor)
     context = _editor_context(cycle, kit_for_cycle(cycle), bound)
     if not _is_htmx(request):
         return render(request, EDIT_TEMPLATE, context)
@@ -180,7 +181,7 @@ def kit_publish(request: HttpRequest, year: int) -> HttpResponse:
     if unconfirmed:
         if not _is_htmx(request):
             messages.error(request, unconfirmed)
-            return redirect(reverse("dialogues:kit_edit", args=[cycle.year]) + "#kit-status")
+            return redirect(reverse("kit:edit", args=[cycle.year]) + "#kit-status")
         return _answer(request, cycle, part="status", anchor="kit-status", message=unconfirmed)
     try:
         services.kit_publish(actor=request.user, kit=kit, published=publish)
@@ -188,7 +189,7 @@ def kit_publish(request: HttpRequest, year: int) -> HttpResponse:
         message = _("The kit cannot be published yet: %(problems)s") % {"problems": " ".join(not_ready.problems)}
         if not _is_htmx(request):
             messages.error(request, message)
-            return redirect(reverse("dialogues:kit_edit", args=[cycle.year]) + "#kit-status")
+            return redirect(reverse("kit:edit", args=[cycle.year]) + "#kit-status")
         return _answer(request, cycle, part="status", anchor="kit-status", message=message)
     done = _("The kit is published: leaders and participants can read it.") if publish else _("The kit is withdrawn: only the Ethics Office can read it.")
     return _answer(request, cycle, part="status", anchor="kit-status", message=done)
@@ -367,15 +368,15 @@ def kit_current(request: HttpRequest) -> HttpResponse:
         raise Http404
     scope = scope_for(request.user)
     if scope.ethics_office:
-        return redirect("dialogues:kit_edit", year=cycle.year)
-    return redirect("dialogues:kit_leader" if scope.is_manager else "dialogues:kit_participant", year=cycle.year)
+        return redirect("kit:edit", year=cycle.year)
+    return redirect("kit:leader" if scope.is_manager else "kit:participant", year=cycle.year)
 
 
 def _guide(request: HttpRequest, kit: Kit, *, leader: bool) -> HttpResponse:
     scope = scope_for(request.user)
     return render(
         request,
-        "dialogues/kit/guide.html",
+        "kit/guide.html",
         {
             "kit": kit,
             "shown": kit_reader(kit, request.LANGUAGE_CODE).guide(leader=leader),

@@ -22,10 +22,10 @@ from django.utils.translation import get_language_info, pgettext_lazy
 from django.utils.translation import gettext as _
 
 from core.services import audit_record
-from org.models import Language, django_language
+from org.models import Cycle, Language, django_language
 
-from .kit_selectors import kit_for_cycle
-from .models import AgendaItem, Cycle, DiscussionQuestion, Kit, KitPart, KitTranslation, Scenario
+from .models import AgendaItem, DiscussionQuestion, Kit, KitPart, KitTranslation, Scenario
+from .selectors import kit_for_cycle
 
 Key = tuple[str, int, str]  # part, object id, field
 
@@ -407,3 +407,8 @@ def kit_translation_save(*, actor, kit: Kit, language: str, texts: dict[Key, str
             detail={"language": language, "saved": result.saved, "removed": result.removed},
         )
     return result
+
+
+def language_choices():
+    """The session's languages named in the reader's language ("Arabe", "Chinois"... in French)."""
+    return [(code, language_name(code)) for code in Language.values]

@@ -15,9 +15,10 @@ from django.urls import reverse
 
 from core.models import AuditEntry
 from demo.kit import DEMO_KIT, load_demo_kit
-from dialogues.kit_selectors import kit_for_cycle
-from dialogues.kit_services import question_save, scenario_save
-from dialogues.models import AgendaItem, Cycle, DiscussionQuestion, Kit, Scenario, ScenarioFormat
+from kit.models import AgendaItem, DiscussionQuestion, Kit, Scenario, ScenarioFormat
+from kit.selectors import kit_for_cycle
+from kit.services import question_save, scenario_save
+from org.models import Cycle
 from oversight.selectors import current_cycle
 
 YEAR = 2026
@@ -382,7 +383,7 @@ def test_kit_link_sends_each_role_to_its_page(client, eve, nala, tatiana, kit):
     expected = {eve: url("kit_edit"), nala: url("kit_leader"), tatiana: url("kit_participant")}
     for user, target in expected.items():
         client.force_login(user)
-        assert client.get(reverse("dialogues:kit_current")).url == target
+        assert client.get(reverse("kit:current")).url == target
 
 
 def _grow(kit, actor, scenarios: int):
