@@ -78,7 +78,7 @@ def cycle_around_today(**fields):
     few days either side of today are inside it whatever the day, 30 December too."""
     from django.utils import timezone
 
-    from dialogues.models import Cycle
+    from org.models import Cycle
 
     today = timezone.localdate()
     fields.setdefault("topic", "Gifts and favours")
