@@ -263,7 +263,7 @@ def test_audit_log_states_the_zone_of_its_times(client, team, django_capture_on_
     schedule(team, django_capture_on_commit_callbacks)
     admin = User.objects.create_superuser("admin@example.org", PASSWORD)
     login(client, admin)
-    response = client.get("/admin/accounts/auditentry/")
+    response = client.get("/admin/core/auditentry/")
     assert response.status_code == 200
     page = response.content.decode()
     assert "session.schedule" in page

@@ -47,7 +47,7 @@ def kit(cycle) -> Kit:
 
 
 def url(name, *args):
-    return reverse(f"dialogues:{name}", args=[YEAR, *args])
+    return reverse(f"kit:{name}", args=[YEAR, *args])
 
 
 def fields(prefix: str, **values) -> dict:
@@ -67,10 +67,10 @@ def audit_actions(user) -> list[str]:
 
 def test_ethics_office_starts_a_kit_with_the_standard_agenda(client, eve, cycle):
     client.force_login(eve)
-    assert "Start the kit" in client.get(url("kit_edit")).content.decode()
+    assert "Start the kit" in client.get(url("edit")).content.decode()
 
     data = fields("kit", language="fr", why_it_matters="Parce que.", key_lessons="Une\nDeux", ground_rules="", guidelines="")
-    response = client.post(url("kit_edit"), data)
+    response = client.post(url("edit"), data)
 
     assert response.status_code == 302 and response.url.endswith("#kit-texts")
     kit = Kit.objects.get(cycle=cycle)
@@ -83,7 +83,7 @@ def test_ethics_office_edits_the_kit_texts(client, eve, kit):
     client.force_login(eve)
     data = fields("kit", language="en", why_it_matters="Trust.", key_lessons="Ask first", ground_rules="Listen", guidelines="Keep time")
 
-    client.post(url("kit_edit"), data)
+    client.post(url("edit"), data)
 
     kit.refresh_from_db()
     assert (kit.why_it_matters, kit.key_lessons, kit.ground_rules, kit.guidelines) == ("Trust.", "Ask first", "Listen", "Keep time")
@@ -94,7 +94,7 @@ def test_ethics_office_edits_an_agenda_item(client, eve, kit):
     item = kit.agenda.get(order=2)
     client.force_login(eve)
 
-    response = client.post(url("kit_agenda_edit", item.pk), fields(f"agenda-{item.pk}", title="Your story", minutes=12, guidance="Tell it."))
+    response = client.post(url("agenda_edit", item.pk), fields(f"agenda-{item.pk}", title="Your story", minutes=12, guidance="Tell it."))
 
     assert response.url.endswith(f"#agenda-{item.pk}")
     item.refresh_from_db()
@@ -105,12 +105,12 @@ def test_ethics_office_edits_an_agenda_item(client, eve, kit):
 def test_ethics_office_adds_moves_and_removes_an_agenda_item(client, eve, kit):
     client.force_login(eve)
 
-    client.post(url("kit_agenda_add"), fields("agenda-new", title="Break", minutes=3, guidance=""))
+    client.post(url("agenda_add"), fields("agenda-new", title="Break", minutes=3, guidance=""))
     added = kit.agenda.get(title="Break")
     assert added.order == 5
-    client.post(url("kit_agenda_move", added.pk), {"direction": "up"})
+    client.post(url("agenda_move", added.pk), {"direction": "up"})
     assert list(kit.agenda.values_list("title", flat=True)) == ["Introduction", "Opening activity", "Scenario discussions", "Break", "Conclusion"]
-    client.post(url("kit_agenda_delete", added.pk))
+    client.post(url("agenda_delete", added.pk))
 
     assert list(kit.agenda.values_list("order", "title")) == [(1, "Introduction"), (2, "Opening activity"), (3, "Scenario discussions"), (4, "Conclusion")]
     assert audit_actions(eve) == ["kit.agenda.save", "kit.agenda.move", "kit.agenda.delete"]
@@ -129,7 +129,7 @@ def test_ethics_office_edits_a_scenario(client, eve, kit):
         resources="Helpline",
     )
 
-    client.post(url("kit_scenario_edit", scenario.pk), data)
+    client.post(url("scenario_edit", scenario.pk), data)
 
     scenario.refresh_from_db()
     assert (scenario.title, scenario.format, scenario.text, scenario.key_messages, scenario.resources) == (
@@ -147,7 +147,7 @@ def test_video_scenario_without_a_link_is_refused_and_shown_again(client, eve, k
     client.force_login(eve)
     data = fields(f"scenario-{scenario.pk}", title="Film", format=ScenarioFormat.VIDEO, text="Watch", video_url="")
 
-    response = client.post(url("kit_scenario_edit", scenario.pk), data)
+    response = client.post(url("scenario_edit", scenario.pk), data)
 
     assert response.status_code == 200
     assert "A video scenario needs the link to its video." in response.content.decode()
@@ -160,11 +160,11 @@ def test_ethics_office_adds_a_scenario_with_a_question(client, eve, kit):
     client.force_login(eve)
 
     client.post(
-        url("kit_scenario_add"), fields("scenario-new", title="The lift", format="written", text="A ride home.", video_url="", key_messages="", resources="")
+        url("scenario_add"), fields("scenario-new", title="The lift", format="written", text="A ride home.", video_url="", key_messages="", resources="")
     )
     scenario = kit.scenarios.get(title="The lift")
     client.post(
-        url("kit_question_add", scenario.pk),
+        url("question_add", scenario.pk),
         fields(f"question-new-{scenario.pk}", text="Should she accept?", follow_ups="Why?", important_points="Timing", references="Paragraph 1"),
     )
 
@@ -186,11 +186,11 @@ def test_ethics_office_edits_moves_and_removes_a_question(client, eve, kit):
     client.force_login(eve)
 
     client.post(
-        url("kit_question_edit", second.pk),
+        url("question_edit", second.pk),
         fields(f"question-{second.pk}", text="New?", follow_ups="", important_points="Point", references="Ref"),
     )
-    client.post(url("kit_question_move", second.pk), {"direction": "up"})
-    client.post(url("kit_question_delete", first.pk))
+    client.post(url("question_move", second.pk), {"direction": "up"})
+    client.post(url("question_delete", first.pk))
 
     second.refresh_from_db()
     assert (second.text, second.important_points, second.references) == ("New?", "Point", "Ref")
@@ -202,8 +202,8 @@ def test_ethics_office_reorders_and_removes_scenarios(client, eve, kit):
     hamper, conference, neighbour = kit.scenarios.order_by("order")
     client.force_login(eve)
 
-    client.post(url("kit_scenario_move", neighbour.pk), {"direction": "up"})
-    client.post(url("kit_scenario_delete", hamper.pk))
+    client.post(url("scenario_move", neighbour.pk), {"direction": "up"})
+    client.post(url("scenario_delete", hamper.pk))
 
     assert list(kit.scenarios.order_by("order").values_list("pk", "order")) == [(neighbour.pk, 1), (conference.pk, 2)]
     assert not DiscussionQuestion.objects.filter(scenario_id=hamper.pk).exists()
@@ -215,7 +215,7 @@ def test_htmx_edit_answers_with_the_changed_fragment(client, eve, kit):
     client.force_login(eve)
 
     response = client.post(
-        url("kit_agenda_edit", item.pk), fields(f"agenda-{item.pk}", title="Welcome", minutes=10, guidance=""), headers={"HX-Request": "true"}
+        url("agenda_edit", item.pk), fields(f"agenda-{item.pk}", title="Welcome", minutes=10, guidance=""), headers={"HX-Request": "true"}
     )
 
     page = response.content.decode()
@@ -232,7 +232,7 @@ def test_htmx_question_edit_with_errors_returns_the_scenario_with_the_error(clie
     question = first_scenario(kit).questions.first()
     client.force_login(eve)
 
-    response = client.post(url("kit_question_edit", question.pk), fields(f"question-{question.pk}", text=""), headers={"HX-Request": "true"})
+    response = client.post(url("question_edit", question.pk), fields(f"question-{question.pk}", text=""), headers={"HX-Request": "true"})
 
     page = response.content.decode()
     assert page.lstrip().startswith(f'<article id="scenario-{question.scenario_id}"')
@@ -243,7 +243,7 @@ def test_htmx_question_edit_with_errors_returns_the_scenario_with_the_error(clie
 
 def test_edit_page_shows_every_part(client, eve, kit):
     client.force_login(eve)
-    page = client.get(url("kit_edit")).content.decode()
+    page = client.get(url("edit")).content.decode()
     for text in (DEMO_KIT.agenda[2][0], DEMO_KIT.scenarios[2].title, DEMO_KIT.scenarios[1].questions[2].text, IMPORTANT_POINT):
         assert text in page
 
@@ -251,10 +251,10 @@ def test_edit_page_shows_every_part(client, eve, kit):
 def test_ethics_office_withdraws_and_publishes_the_kit(client, eve, kit):
     client.force_login(eve)
 
-    client.post(url("kit_publish"), {"publish": "", "confirm": "on"})
+    client.post(url("publish"), {"publish": "", "confirm": "on"})
     kit.refresh_from_db()
     assert not kit.published
-    client.post(url("kit_publish"), {"publish": "on", "confirm": "on"})
+    client.post(url("publish"), {"publish": "on", "confirm": "on"})
     kit.refresh_from_db()
     assert kit.published
     assert audit_actions(eve) == ["kit.unpublish", "kit.publish"]
@@ -262,9 +262,9 @@ def test_ethics_office_withdraws_and_publishes_the_kit(client, eve, kit):
 
 def test_withdrawing_a_published_kit_asks_for_confirmation(client, eve, kit):
     client.force_login(eve)
-    page = client.get(url("kit_edit")).content.decode()
+    page = client.get(url("edit")).content.decode()
     assert 'id="confirm-withdraw" name="confirm" required' in page
-    response = client.post(url("kit_publish"), {"publish": ""}, follow=True)
+    response = client.post(url("publish"), {"publish": ""}, follow=True)
     assert "Confirm that you want to withdraw the kit" in response.content.decode()
     kit.refresh_from_db()
     assert kit.published and audit_actions(eve) == []
@@ -272,11 +272,11 @@ def test_withdrawing_a_published_kit_asks_for_confirmation(client, eve, kit):
 
 def test_publishing_with_languages_incomplete_lists_each_share_and_asks_for_confirmation(client, eve, kit):
     client.force_login(eve)
-    client.post(url("kit_publish"), {"publish": "", "confirm": "on"})
-    page = client.get(url("kit_edit")).content.decode()
+    client.post(url("publish"), {"publish": "", "confirm": "on"})
+    page = client.get(url("edit")).content.decode()
     assert 'id="confirm-publish" name="confirm" required' in page
     assert "Some languages are incomplete (" in page and "French " in page and "\u00a0%" in page
-    response = client.post(url("kit_publish"), {"publish": "on"}, follow=True)
+    response = client.post(url("publish"), {"publish": "on"}, follow=True)
     assert "Confirm that you want to publish with languages incomplete." in response.content.decode()
     kit.refresh_from_db()
     assert not kit.published
@@ -284,9 +284,9 @@ def test_publishing_with_languages_incomplete_lists_each_share_and_asks_for_conf
 
 def test_an_incomplete_kit_cannot_be_published(client, eve, cycle):
     client.force_login(eve)
-    client.post(url("kit_edit"), fields("kit", language="en", why_it_matters="", key_lessons="", ground_rules="", guidelines=""))
+    client.post(url("edit"), fields("kit", language="en", why_it_matters="", key_lessons="", ground_rules="", guidelines=""))
 
-    response = client.post(url("kit_publish"), {"publish": "on"}, follow=True)
+    response = client.post(url("publish"), {"publish": "on"}, follow=True)
 
     assert "The kit cannot be published yet" in response.content.decode()
     assert not Kit.objects.get(cycle=cycle).published
@@ -294,21 +294,21 @@ def test_an_incomplete_kit_cannot_be_published(client, eve, cycle):
 
 
 EDIT_PAGES = [
-    ("GET", "kit_edit", ()),
-    ("POST", "kit_edit", ()),
-    ("POST", "kit_publish", ()),
-    ("POST", "kit_agenda_add", ()),
-    ("POST", "kit_agenda_edit", ("agenda",)),
-    ("POST", "kit_agenda_delete", ("agenda",)),
-    ("POST", "kit_agenda_move", ("agenda",)),
-    ("POST", "kit_scenario_add", ()),
-    ("POST", "kit_scenario_edit", ("scenario",)),
-    ("POST", "kit_scenario_delete", ("scenario",)),
-    ("POST", "kit_scenario_move", ("scenario",)),
-    ("POST", "kit_question_add", ("scenario",)),
-    ("POST", "kit_question_edit", ("question",)),
-    ("POST", "kit_question_delete", ("question",)),
-    ("POST", "kit_question_move", ("question",)),
+    ("GET", "edit", ()),
+    ("POST", "edit", ()),
+    ("POST", "publish", ()),
+    ("POST", "agenda_add", ()),
+    ("POST", "agenda_edit", ("agenda",)),
+    ("POST", "agenda_delete", ("agenda",)),
+    ("POST", "agenda_move", ("agenda",)),
+    ("POST", "scenario_add", ()),
+    ("POST", "scenario_edit", ("scenario",)),
+    ("POST", "scenario_delete", ("scenario",)),
+    ("POST", "scenario_move", ("scenario",)),
+    ("POST", "question_add", ("scenario",)),
+    ("POST", "question_edit", ("question",)),
+    ("POST", "question_delete", ("question",)),
+    ("POST", "question_move", ("question",)),
 ]
 
 
@@ -331,7 +331,7 @@ def test_focal_point_and_manager_get_404_on_every_edit_page(client, kit, persona
 def test_participant_guide_shows_questions_but_never_leader_notes(client, tatiana, kit):
     client.force_login(tatiana)
 
-    page = client.get(url("kit_participant")).content.decode()
+    page = client.get(url("participant")).content.decode()
 
     question = DEMO_KIT.scenarios[0].questions[0]
     assert question.text in page and question.follow_ups[0] in page
@@ -349,7 +349,7 @@ def test_participant_guide_shows_questions_but_never_leader_notes(client, tatian
 def test_leader_guide_shows_important_points_and_references(client, nala, kit):
     client.force_login(nala)
 
-    page = client.get(url("kit_leader")).content.decode()
+    page = client.get(url("leader")).content.decode()
 
     for text in (IMPORTANT_POINT, REFERENCE, KEY_MESSAGE, GUIDANCE_START, GUIDELINES_START, DEMO_KIT.scenarios[2].video_url):
         assert text in page
@@ -357,30 +357,30 @@ def test_leader_guide_shows_important_points_and_references(client, nala, kit):
 
 def test_participant_gets_404_for_the_leader_guide(client, tatiana, kit):
     client.force_login(tatiana)
-    assert client.get(url("kit_leader")).status_code == 404
+    assert client.get(url("leader")).status_code == 404
 
 
 def test_unpublished_kit_is_404_for_participants_and_leaders_but_readable_by_ethics_office(client, tatiana, nala, eve, kit):
     Kit.objects.filter(pk=kit.pk).update(published=False)
     client.force_login(tatiana)
-    assert client.get(url("kit_participant")).status_code == 404
+    assert client.get(url("participant")).status_code == 404
     client.force_login(nala)
-    assert client.get(url("kit_leader")).status_code == 404
-    assert client.get(url("kit_participant")).status_code == 404
+    assert client.get(url("leader")).status_code == 404
+    assert client.get(url("participant")).status_code == 404
     client.force_login(eve)
-    page = client.get(url("kit_leader")).content.decode()
+    page = client.get(url("leader")).content.decode()
     assert "Draft: this kit is not published yet" in page and IMPORTANT_POINT in page
 
 
 def test_guides_are_printable(client, nala, kit):
     client.force_login(nala)
-    page = client.get(url("kit_leader")).content.decode()
+    page = client.get(url("leader")).content.decode()
     assert "css/kit.css" in page
     assert "@media print" in open(finders.find("css/kit.css"), encoding="utf-8").read()
 
 
 def test_kit_link_sends_each_role_to_its_page(client, eve, nala, tatiana, kit):
-    expected = {eve: url("kit_edit"), nala: url("kit_leader"), tatiana: url("kit_participant")}
+    expected = {eve: url("edit"), nala: url("leader"), tatiana: url("participant")}
     for user, target in expected.items():
         client.force_login(user)
         assert client.get(reverse("kit:current")).url == target
@@ -393,7 +393,7 @@ def _grow(kit, actor, scenarios: int):
             question_save(actor=actor, scenario=scenario, text=f"Question {n}.{m}", follow_ups="a\nb", important_points="p", references="r")
 
 
-@pytest.mark.parametrize("page", ["kit_participant", "kit_leader"])
+@pytest.mark.parametrize("page", ["participant", "leader"])
 def test_guide_pages_make_the_same_few_queries_whatever_the_kit_size(client, nala, kit, page, django_assert_max_num_queries):
     client.force_login(nala)
     client.get(url(page))  # warm the session
@@ -410,7 +410,7 @@ def test_edit_page_queries_do_not_grow_with_the_kit(client, eve, kit, django_ass
     client.force_login(eve)
     _grow(kit, None, 6)
     with django_assert_max_num_queries(16):
-        assert client.get(url("kit_edit")).status_code == 200
+        assert client.get(url("edit")).status_code == 200
 
 
 def test_kit_for_cycle_reads_everything_in_four_queries(kit, django_assert_num_queries):

@@ -57,7 +57,7 @@ def kit(org) -> Kit:
 
 
 def url(name, *args):
-    return reverse(f"dialogues:{name}", args=[YEAR, *args])
+    return reverse(f"kit:{name}", args=[YEAR, *args])
 
 
 def read_in(client, user, language):
@@ -109,9 +109,9 @@ def test_ethics_office_saves_a_translation_of_several_texts_at_once(client, eve,
         field_name("scenario", hamper, "key_messages"): "Первое\nВторое",
     }
 
-    response = client.post(url("kit_translations", "ru"), data)
+    response = client.post(url("translations", "ru"), data)
 
-    assert response.status_code == 302 and response.url == url("kit_translations", "ru")
+    assert response.status_code == 302 and response.url == url("translations", "ru")
     assert translations(kit, "ru") == {
         ("kit", kit.pk, "why_it_matters"): "Почему это важно.",
         ("scenario", hamper.pk, "title"): "Корзина после контракта",
@@ -121,7 +121,7 @@ def test_ethics_office_saves_a_translation_of_several_texts_at_once(client, eve,
     assert row.source_digest == digest(HAMPER.title)
     entry = AuditEntry.objects.get(actor=eve)
     assert (entry.action, entry.target, entry.detail) == ("kit.translation.save", "kit 2026 ru", {"language": "ru", "saved": 3, "removed": 0})
-    page = client.get(url("kit_translations", "ru")).content.decode()
+    page = client.get(url("translations", "ru")).content.decode()
     assert "Корзина после контракта" in page and 'lang="ru"' in page
 
 
@@ -129,7 +129,7 @@ def test_translation_page_shows_each_original_beside_a_labelled_field(client, ev
     hamper = scenarios(kit)[0]
     client.force_login(eve)
 
-    page = client.get(url("kit_translations", "fr")).content.decode()
+    page = client.get(url("translations", "fr")).content.decode()
 
     name = field_name("scenario", hamper, "title")
     assert f'<div id="original-{name}" lang="en" dir="ltr"><p>{HAMPER.title}</p></div>' in page
@@ -148,7 +148,7 @@ def test_a_bad_form_changes_nothing(client, eve, kit):
         field_name("scenario", hamper, "title"): "x" * 201,  # longer than a title may be
     }
 
-    response = client.post(url("kit_translations", "fr"), data)
+    response = client.post(url("translations", "fr"), data)
 
     assert response.status_code == 200
     assert "Ensure this value has at most 200 characters (it has 201)." in response.content.decode()
@@ -162,7 +162,7 @@ def test_an_emptied_field_removes_its_translation_and_keeps_the_others(client, e
     data = {f"{part}-{object_id}-{field}": text for (part, object_id, field), text in before.items()}
     data[field_name("kit", kit, "why_it_matters")] = ""
 
-    client.post(url("kit_translations", "fr"), data)
+    client.post(url("translations", "fr"), data)
 
     after = translations(kit, "fr")
     assert ("kit", kit.pk, "why_it_matters") not in after
@@ -176,16 +176,16 @@ def test_a_translation_whose_original_changed_is_flagged_until_confirmed(client,
     name = field_name("scenario", hamper, "title")
     client.force_login(eve)
 
-    page = client.get(url("kit_translations", "fr")).content.decode()
+    page = client.get(url("translations", "fr")).content.decode()
     assert f'<p class="kit-warning" id="stale-{name}">Possibly out of date' in page
-    assert "1 possibly out of date" in client.get(url("kit_edit")).content.decode()
+    assert "1 possibly out of date" in client.get(url("edit")).content.decode()
 
     data = {f"{p}-{o}-{f}": text for (p, o, f), text in translations(kit, "fr").items()}
-    client.post(url("kit_translations", "fr"), {**data, f"{name}-current": "on"})
+    client.post(url("translations", "fr"), {**data, f"{name}-current": "on"})
 
     row = KitTranslation.objects.get(kit=kit, language="fr", part="scenario", object_id=hamper.pk, field="title")
     assert (row.text, row.source_digest) == (FRENCH_HAMPER, digest("The hamper"))
-    assert "Possibly out of date" not in client.get(url("kit_translations", "fr")).content.decode()
+    assert "Possibly out of date" not in client.get(url("translations", "fr")).content.decode()
 
 
 def test_kit_edit_page_shows_how_complete_each_language_is(client, eve, kit):
@@ -193,11 +193,11 @@ def test_kit_edit_page_shows_how_complete_each_language_is(client, eve, kit):
     total = len(all_texts(kit))
     french = len(translations(kit, "fr"))
 
-    page = client.get(url("kit_edit")).content.decode()
+    page = client.get(url("edit")).content.decode()
 
-    assert f'<a href="{url("kit_translations", "fr")}">French</a>: {french} of {total} texts translated</li>' in page
-    assert f'<a href="{url("kit_translations", "ru")}">Russian</a>: 0 of {total} texts translated</li>' in page
-    assert url("kit_translations", "en") not in page  # the kit's own language
+    assert f'<a href="{url("translations", "fr")}">French</a>: {french} of {total} texts translated</li>' in page
+    assert f'<a href="{url("translations", "ru")}">Russian</a>: 0 of {total} texts translated</li>' in page
+    assert url("translations", "en") not in page  # the kit's own language
 
 
 @pytest.mark.parametrize("persona", ["fiona", "nala", "tatiana"])
@@ -205,8 +205,8 @@ def test_everyone_but_the_ethics_office_gets_404_on_the_translation_page(client,
     before = translations(kit, "fr")
     client.force_login(request.getfixturevalue(persona))
 
-    assert client.get(url("kit_translations", "fr")).status_code == 404
-    response = client.post(url("kit_translations", "fr"), {field_name("kit", kit, "why_it_matters"): "Piraté."})
+    assert client.get(url("translations", "fr")).status_code == 404
+    response = client.post(url("translations", "fr"), {field_name("kit", kit, "why_it_matters"): "Piraté."})
 
     assert response.status_code == 404
     assert translations(kit, "fr") == before
@@ -215,13 +215,13 @@ def test_everyone_but_the_ethics_office_gets_404_on_the_translation_page(client,
 
 def test_the_kits_own_language_and_unknown_ones_are_404(client, eve, kit):
     client.force_login(eve)
-    assert client.get(url("kit_translations", "en")).status_code == 404
-    assert client.get(url("kit_translations", "de")).status_code == 404
+    assert client.get(url("translations", "en")).status_code == 404
+    assert client.get(url("translations", "de")).status_code == 404
     assert client.get(reverse("kit:translations", args=[2030, "fr"])).status_code == 404
 
 
 def test_the_translation_page_asks_to_log_in_first(client, kit):
-    response = client.get(url("kit_translations", "fr"))
+    response = client.get(url("translations", "fr"))
     assert response.status_code == 302 and "/login/" in response.url
 
 
@@ -231,7 +231,7 @@ def test_the_translation_page_asks_to_log_in_first(client, kit):
 def test_french_reader_sees_french_where_translated_and_the_original_marked_elsewhere(client, tatiana, kit):
     read_in(client, tatiana, "fr")
 
-    page = client.get(url("kit_participant")).content.decode()
+    page = client.get(url("participant")).content.decode()
 
     why = between(page, '<section aria-labelledby="why-title">', "</section>")
     assert FRENCH_WHY in why and escape(DEMO_KIT.why_it_matters.split("\n")[0]) not in why
@@ -250,7 +250,7 @@ def test_french_reader_sees_french_where_translated_and_the_original_marked_else
 def test_english_reader_of_an_english_kit_sees_no_marker(client, nala, kit):
     read_in(client, nala, "en")
 
-    page = client.get(url("kit_leader")).content.decode()
+    page = client.get(url("leader")).content.decode()
 
     assert "kit-original" not in page
     assert HAMPER.title in page and FRENCH_HAMPER not in page
@@ -260,7 +260,7 @@ def test_english_reader_of_an_english_kit_sees_no_marker(client, nala, kit):
 def test_reader_of_a_language_with_no_translation_gets_one_note_for_the_page(client, nala, kit):
     read_in(client, nala, "ru")
 
-    page = client.get(url("kit_leader")).content.decode()
+    page = client.get(url("leader")).content.decode()
 
     assert page.count('class="kit-original"') == 1
     with translation.override("ru"):
@@ -273,7 +273,7 @@ def test_arabic_original_is_marked_right_to_left_for_an_english_reader(client, n
     Kit.objects.filter(pk=kit.pk).update(language="ar")
     read_in(client, nala, "en")
 
-    page = client.get(url("kit_leader")).content.decode()
+    page = client.get(url("leader")).content.decode()
 
     assert f'<h1 lang="ar" dir="rtl">{TOPIC}</h1>' in page
     assert "This kit is not translated into your language yet: it is shown in its original language (Arabic)." in page
@@ -286,7 +286,7 @@ def test_participant_guide_never_shows_leader_notes_in_any_language(client, tati
         kit_translation_save(actor=None, kit=kit, language=code, texts=secrets)
     read_in(client, tatiana, language)
 
-    page = client.get(url("kit_participant")).content.decode()
+    page = client.get(url("participant")).content.decode()
 
     assert "SECRET" not in page
     for secret in (HAMPER.questions[0].important_points[0], HAMPER.key_messages[0], DEMO_KIT.guidelines[:40]):
@@ -298,7 +298,7 @@ def test_participant_guide_never_shows_leader_notes_in_any_language(client, tati
 
 def test_participant_guide_lists_the_resources_and_references_as_appendix_d(client, tatiana, kit):
     read_in(client, tatiana, "en")
-    response = client.get(url("kit_participant"))
+    response = client.get(url("participant"))
     assert response.status_code == 200
     resources = between(response.content.decode(), '<section class="kit-resources"', "</section>")
     assert escape(HAMPER.title) in resources
@@ -308,7 +308,7 @@ def test_participant_guide_lists_the_resources_and_references_as_appendix_d(clie
 
 def test_participant_guide_links_a_preview_of_the_assessment(client, tatiana, kit):
     read_in(client, tatiana, "en")
-    page = client.get(url("kit_participant")).content.decode()
+    page = client.get(url("participant")).content.decode()
     assert f'href="{reverse("feedback:assess_preview")}"' in page
     preview = client.get(reverse("feedback:assess_preview"))
     assert preview.status_code == 200
@@ -320,7 +320,7 @@ def test_participant_guide_links_a_preview_of_the_assessment(client, tatiana, ki
 def test_leader_guide_in_french_shows_the_french_leader_notes(client, nala, kit):
     read_in(client, nala, "fr")
 
-    page = client.get(url("kit_leader")).content.decode()
+    page = client.get(url("leader")).content.decode()
 
     assert FRENCH_POINT in page
     assert escape(HAMPER.questions[0].important_points[0]) not in page
@@ -345,14 +345,14 @@ def test_reader_loads_a_kits_translations_in_one_query(kit, django_assert_num_qu
 
 def test_guide_in_french_makes_the_same_few_queries_whatever_the_kit_size(client, nala, kit, django_assert_max_num_queries):
     read_in(client, nala, "fr")
-    client.get(url("kit_leader"))  # warm the session
+    client.get(url("leader"))  # warm the session
     with django_assert_max_num_queries(15):  # one more than in the kit's own language
-        small = client.get(url("kit_leader"))
+        small = client.get(url("leader"))
     for n in range(6):
         scenario = scenario_save(actor=None, kit=kit, title=f"Extra {n}", format="written", text="Text")
         question_save(actor=None, scenario=scenario, text=f"Question {n}", follow_ups="a", important_points="p", references="r")
     with django_assert_max_num_queries(15):
-        large = client.get(url("kit_leader"))
+        large = client.get(url("leader"))
     assert small.status_code == large.status_code == 200 and "Question 5" in large.content.decode()
 
 
@@ -392,7 +392,7 @@ def test_invitee_reading_the_kits_language_sees_no_marker(client, tatiana, sessi
 def test_the_vote_list_links_each_scenario_in_the_participant_guide(client, tatiana, session, kit):
     read_in(client, tatiana, "fr")
     page = client.get(reverse("dialogues:my_invitations")).content.decode()
-    guide = url("kit_participant")
+    guide = url("participant")
     for scenario in scenarios(kit):
         assert f'href="{guide}#scenario-{scenario.pk}-title"' in page
     assert f'#scenario-{scenarios(kit)[0].pk}-title" lang="fr" dir="ltr">{FRENCH_HAMPER}</a>' in page
@@ -512,15 +512,15 @@ def test_translated_and_mixed_language_pages_pass_axe_and_the_html_checker(brows
     hamper, conference, neighbour = scenarios(kit)
     session.scenarios.set([hamper, neighbour])
     visits = [
-        (eve, "en", url("kit_edit")),
-        (eve, "en", url("kit_translations", "fr")),
-        (eve, "ar", url("kit_translations", "ru")),
-        (nala, "fr", url("kit_leader")),
+        (eve, "en", url("edit")),
+        (eve, "en", url("translations", "fr")),
+        (eve, "ar", url("translations", "ru")),
+        (nala, "fr", url("leader")),
         (nala, "fr", reverse("dialogues:facilitate", args=[session.pk])),
-        (nala, "ar", url("kit_leader")),
-        (tatiana, "fr", url("kit_participant")),
+        (nala, "ar", url("leader")),
+        (tatiana, "fr", url("participant")),
         (tatiana, "fr", reverse("dialogues:my_invitations")),
-        (tatiana, "zh-hans", url("kit_participant")),
+        (tatiana, "zh-hans", url("participant")),
     ]
     problems, saved = [], []
     for user, language, path in visits:
@@ -543,7 +543,7 @@ def test_translated_and_mixed_language_pages_pass_axe_and_the_html_checker(brows
 def test_ethics_office_translates_a_title_and_a_russian_reader_sees_it(browser, page, live_server, eve, nala, kit):
     hamper, conference, neighbour = scenarios(kit)
     browser_login(page, live_server, eve.email, PASSWORD)
-    page.goto(live_server.url + url("kit_edit"))
+    page.goto(live_server.url + url("edit"))
     page.get_by_role("link", name="Russian").click()
     page.get_by_role("group", name="Scenario 1", exact=True).get_by_label("Title").fill("Корзина после контракта")
     page.get_by_role("button", name="Save the translation").click()
@@ -554,7 +554,7 @@ def test_ethics_office_translates_a_title_and_a_russian_reader_sees_it(browser, 
     russian = reader.new_page()
     browser_login(russian, live_server, nala.email, PASSWORD)
     reader.add_cookies([{"name": "django_language", "value": "ru", "url": live_server.url}])
-    russian.goto(live_server.url + url("kit_leader"))
+    russian.goto(live_server.url + url("leader"))
     heading = russian.locator(f"#scenario-{hamper.pk}-title span[lang=ru]")
     assert heading.inner_text() == "Корзина после контракта"
     assert russian.locator(f"#scenario-{conference.pk}-title span[lang=en]").count() == 1
