@@ -1,4 +1,4 @@
-"""What the import commands share: reading the file, the exit codes of CONTRACTS §0."""
+"""What the import commands share: reading the file, the exit codes (0 done, 1 input rejected and nothing written, 2 wrong usage)."""
 
 import sys
 from pathlib import Path

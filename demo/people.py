@@ -530,7 +530,7 @@ ATTENDANCE_HEADER = ["session_ref", "date", "leader_index_number", "participant_
 
 
 def attendance_table(sessions: list[DemoSession], opens: datetime.date, last: datetime.date) -> Table:
-    """The sessions as the rows of an attendance file (CONTRACTS §2)."""
+    """The sessions as the rows of an attendance file (the columns import_attendance reads)."""
     rows = []
     for session in sessions:
         common = {"session_ref": session.ref, "date": session_date(session.when, opens, last).isoformat(), "leader_index_number": session.leader, "mode": session.mode}

@@ -1,4 +1,4 @@
-"""Writes to cycles and sessions: `open_cycle` (CONTRACTS §1b) and the attendance import (§2)."""
+"""Writes to cycles and sessions: `open_cycle` and the attendance file's import (`import_attendance`, the focal point's upload)."""
 
 import datetime
 from dataclasses import dataclass, field
@@ -72,7 +72,7 @@ def _active_people(index_numbers: set[str]) -> dict[str, int]:
 
 
 def validate_attendance_table(table: Table, *, cycle: Cycle, entity_ids: set[int] | None = None) -> AttendanceReport:
-    """Check CONTRACTS §2 and group rows into sessions. `entity_ids` (a focal point's upload)
+    """Check the attendance file's rules and group rows into sessions. `entity_ids` (a focal point's upload)
     limits the leaders to those entities and the participants to their people, the people below
     the row's leader and the invitees of that leader's session (`accounts.scope`); an index
     number outside that gets the same message whether or not someone has it."""

@@ -635,7 +635,7 @@ def _warn_if_large(report: SessionAttendanceReport, row: int) -> None:
 
 
 def attendance_sheet_plan(*, session: Session, table: Table, scope: Scope) -> SessionAttendanceReport:
-    """Check a paper sheet's rows (CONTRACTS §2 columns; `participant_index_number` and/or
+    """Check a paper sheet's rows (the attendance file's columns; `participant_index_number` and/or
     `participant_name` required, the others optional but, when given, this session's). An index
     number must be an active person this user may record for the session
     (`accounts.scope.recordable_people`); any other index number gets the same refusal,

@@ -1,96 +1,9 @@
 """The anonymous facilitator assessment (Appendix F): tokens, answers and what may be shown.
 
-Anonymity has to hold against whoever reads the database, not only in the pages.
-
-How an attendee gets a token
-    `assessment_token_issue` gives each attendee of a session one random token (32 bytes from
-    `secrets`, shown once as a link). Two tables keep what the server must know:
-    - `TokenIssue(session, person)`, unique: THAT the person was given a token, so that a
-      reload or a second click cannot give a second one; never which token;
-    - `AssessmentToken(session, token_hash)`: the SHA-256 of each UNUSED token; no person, no
-      time, a random UUID key.
-    They share the session and nothing else.
-
-    Opening the form uses nothing; only sending does. The browser that opened it keeps the
-    token in a cookie (`assess_<session>`, HttpOnly, SameSite=Strict, path /feedback/) until
-    the answer is sent, so that an attendee who closed the tab can come back from "Sessions you
-    attended" on the same device and finish. What changed in the threat model: the token now
-    also lives on the attendee's device until it is used (anyone who uses that device and
-    account can send the answer in their place, as they could read the link before), and the
-    attendee's signed-in requests to /feedback/ carry it, so a server that logged cookies could
-    pair person and token; Cascade logs none and the database still holds no pair. Another
-    device gets no second token: nothing on the server says whose token is whose.
-
-How an answer is stored
-    `assessment_submit` finds the token by its hash, deletes it and stores the answer in one
-    transaction. `FacilitatorAssessment` holds the session, the answers and the day (a date,
-    not a time); no person, no token, no address; a random UUID key, so that key order tells
-    nothing. No audit entry and no flash message is written for either step: the audit trail
-    and the session store would otherwise record who did what and when.
-
-Order of writes (the remaining risk, and the mitigation chosen)
-    A random key does not hide the order in which rows were written: SQLite keeps a hidden,
-    increasing `rowid`; PostgreSQL keeps rows roughly in insertion order on disk (`ctid`) and
-    stamps each with the id of the transaction that wrote it (`xmin`). Read side by side, the
-    order of `TokenIssue` rows (who got a token, in order) and of tokens or answers would pair
-    people with tokens and answers. So every write rewrites the session's rows of the table
-    it touches, in random order, in the same transaction: issuing a token deletes and
-    re-inserts all unused tokens of the session shuffled, and storing an answer does the same
-    for the session's answers. Afterwards all of them share one `xmin` and one random
-    physical order. It costs a few dozen rows per write (a session has 10-25 people) under a
-    lock on the session row, which also serialises concurrent writes of one session.
-
-    What remains, and is accepted:
-    - until VACUUM reclaims them (autovacuum: minutes to hours), PostgreSQL's dead row
-      versions, readable with `pageinspect`, still carry the old order; SQLite keeps deleted
-      content in free pages unless `PRAGMA secure_delete` is on;
-    - the write-ahead log and any WAL archive or point-in-time backup record every insert and
-      delete in order, for as long as they are kept: keep the WAL archive of this database
-      short-lived and readable only by those already trusted with backups;
-    - an administrator who watches the database live (or a web server access log, which
-      records the token in the URL path with an address and a time) can pair events: the
-      reverse proxy must not log paths under /feedback/assess/ and its pages send
-      `Referrer-Policy: same-origin` (the token never leaves in a Referer to another site) and `Cache-Control: no-store`;
-    - an answer is anonymous among the people who received a token for the session: if only
-      one did, the answer is theirs. The thresholds below protect what leaders and offices see,
-      not what the database holds;
-    - a leader who watches their averages change after one more answer learns that answer;
-      the thresholds limit, and do not remove, that risk.
-
-What may be shown
-    A group of answers (a session, a leader's pool, a unit, an entity, the organization) shows
-    its ratings only from `CASCADE_MIN_RESPONSES` answers (default 5) and its free texts only
-    from `CASCADE_MIN_COMMENTS` (default 10), the defaults of Microsoft Viva Glint. Below the
-    threshold a page says "fewer than 5", never the exact count (`shown_count`).
-
-    Thresholds on each table are not enough: whoever sees two groups, one inside the other, can
-    subtract them (a head of entity who leads sessions sees her sessions, 5 answers, and her
-    unit, 6: 6 x 3.5 - 5 x 4.0 is the sixth answer). So the rule is written over everything one
-    viewer can see, across tables and pages (`groups_to_hide`, complementary suppression as in
-    statistical disclosure control):
-    - every group shown holds at least the minimum;
-    - for every group G shown, the answers of G outside all the smaller groups shown inside it
-      (the part nothing shown covers, G's "residual") are none or at least the minimum; in
-      particular, two shown groups one inside the other differ by none or by the minimum.
-    The groups a viewer sees are nested (session, pool, unit, entity, organization: each two
-    are disjoint or one holds the other), and then this is exact: whatever can be worked out
-    by adding and subtracting shown groups is a union of residuals, so at least the minimum.
-    Where a group breaks the rule, the smallest of it and of the largest shown groups inside it
-    is hidden (a viewer's own groups before the published ones of the same size), again until
-    nothing breaks it. A hidden group shows no average and no distribution, only its number of
-    answers, and that only from the minimum (a count is no answer; "fewer than 5" below it).
-
-    Two layers keep what several people see alike. The groups published to several people
-    (units, entities and the organization's total, on the entity pages, the Ethics Office's
-    insight and the annual report) are decided once per cycle from those groups alone, the same
-    for every viewer (`feedback.results.cycle_assessment_results`). A viewer's own groups (a
-    leader's sessions, the pool of her small sessions, her groups of comments) are then decided
-    with every published group she also sees, whose decisions are fixed: only her own groups
-    give way. The cycles are disjoint and decided apart; the previous cycle in the annual
-    report is the same as on its own pages. Free texts follow the same rule with their own
-    threshold. What remains: a leader who watches her own results change after one more answer
-    (above); and two people who pool what each was shown, such as a leader who tells her head
-    of entity her own session's averages, which the head's pages did not show beside the unit.
+The threat model is in docs/anonymity.md: what is promised, what is stored and never stored, how
+the tokens and the device cookie work, the thresholds and the protection against subtraction
+(`groups_to_hide`), what each role sees, the risks accepted, and the tests of each promise.
+Read it before changing this module, and keep it true when you do.
 """
 
 import base64
@@ -292,7 +205,7 @@ class Group:
 
 def groups_to_hide(groups: Iterable[Group], sizes: Mapping[Hashable, int], *, minimum: int, fixed: Mapping[Hashable, bool] | None = None) -> set:
     """The keys of the groups to hide so that nothing below `minimum` answers can be worked out
-    from the groups shown (the rule and why it holds: the module's docstring).
+    from the groups shown (the rule and why it holds: docs/anonymity.md).
 
     `sizes` gives the answers of each atom. `fixed` gives decisions taken before ({key: hidden}),
     kept as they are: a group fixed as shown is never chosen to be hidden (the viewer's other

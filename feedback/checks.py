@@ -1,4 +1,4 @@
-"""System checks of the anonymity thresholds (see feedback/anonymity.py)."""
+"""System checks of the anonymity thresholds (see docs/anonymity.md)."""
 
 from django.conf import settings
 from django.core.checks import Error

@@ -2,7 +2,7 @@
 
 - LeaderFeedback: what a session's leader reports after the session (Appendix C);
 - Question: a question nobody could answer in a session, in the Ethics Office's queue;
-- FacilitatorAssessment (Appendix F): added later, in this module, by another issue.
+- TokenIssue, AssessmentToken, FacilitatorAssessment: the anonymous assessment (Appendix F).
 None of them ever holds a participant's name.
 """
 
@@ -121,7 +121,7 @@ class Question(models.Model):
 
 
 # --- Appendix F: the anonymous facilitator assessment ------------------------------------
-# The design and its limits are written down in feedback/anonymity.py. In short: who received
+# The design and its limits are written down in docs/anonymity.md. In short: who received
 # a token (TokenIssue) and which tokens are unused (AssessmentToken) live in two tables that
 # share only the session; an answer (FacilitatorAssessment) keeps its session and its day.
 

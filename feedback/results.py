@@ -1,6 +1,6 @@
 """Reads of the facilitator assessments (Appendix F): what attendees, leaders, entities and the
 Ethics Office see. Every figure passes the thresholds and the suppression across everything one
-viewer sees (`anonymity.groups_to_hide`; the rule and its reasons are in `anonymity`'s docstring):
+viewer sees (`anonymity.groups_to_hide`; the rule and its reasons are in docs/anonymity.md):
 - the groups published to several people (units, entities, the organization) are decided once
   per cycle from those groups alone (`cycle_assessment_results`): the entity pages, the feedback
   insight and the annual report show them alike, to whoever may see them;

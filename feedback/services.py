@@ -187,5 +187,5 @@ def question_update(*, question: Question, status: str, answer: str, assigned_to
     return current
 
 
-# --- the facilitator assessment (Appendix F): written in anonymity.py, where its design is --
+# --- the facilitator assessment (Appendix F): written in anonymity.py (design: docs/anonymity.md)
 from .anonymity import assessment_submit, assessment_token_issue  # noqa: E402, F401

@@ -1,4 +1,4 @@
-"""Writes to the organization: the snapshot import of CONTRACTS §1."""
+"""Writes to the organization: the snapshot import of the organization file (import_org and the upload page)."""
 
 import re
 from dataclasses import dataclass, field
@@ -128,7 +128,7 @@ def _unit_path(raw: str) -> str:
 
 
 def validate_org_table(table: Table) -> tuple[list[OrgRow], list[Problem], list[Problem]]:
-    """Check every rule of CONTRACTS §1 and return the rows, errors and warnings."""
+    """Check every rule of the organization file (columns, values, unique keys, reporting lines) and return the rows, errors and warnings."""
     errors, warnings = check_columns(table, required=REQUIRED, known=KNOWN)
     if errors:
         return [], errors, warnings

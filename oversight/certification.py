@@ -39,7 +39,7 @@ def live_rollup(cycle: Cycle, entity: Entity) -> EntityRollup:
 
 
 def snapshot_rollup(snapshot: dict, code: str) -> EntityRollup:
-    """The roll-up a snapshot (CONTRACTS §3 JSON) froze, as the selectors return it."""
+    """The roll-up a snapshot (the roll-up JSON) froze, as the selectors return it."""
     for e in snapshot.get("entities", []):
         if e["entity"] == code:
             units = [UnitCount(u["unit"], u["personnel"], u["participants"]) for u in e["units"]]

@@ -5,7 +5,7 @@ from here.
 
 Every figure is a set-based query (GROUP BY, a window, a recursive CTE). Python only folds a few
 aggregate rows (entities x weeks, categories x location types), never a list of people.
-The definitions are those of CONTRACTS §3 and §4: active people; *reached* = attended a session
+The definitions are those of `rollup` and `cascade_status`: active people; *reached* = attended a session
 of the cycle as a participant or led one; a manager's state as `selectors.cascade_states` gives it.
 """
 

@@ -13,7 +13,7 @@ class CertificationStatus(models.TextChoices):
 class Certification(models.Model):
     """Appendix E of one entity for one cycle: submitted by a focal point, certified by the
     head of entity, reopened only by the Ethics Office. `snapshot` holds the roll-up as
-    submitted (CONTRACTS §3 JSON); later attendance never changes it."""
+    submitted (the roll-up JSON of `rollup`); later attendance never changes it."""
 
     entity = models.ForeignKey("org.Entity", on_delete=models.CASCADE, related_name="certifications", verbose_name=_("entity"))
     cycle = models.ForeignKey("org.Cycle", on_delete=models.CASCADE, related_name="certifications", verbose_name=_("cycle"))

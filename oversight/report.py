@@ -94,7 +94,7 @@ def _row(key: str, label: str, counts: list[int], has_previous: bool) -> Partici
 
 
 def participation(cycle: Cycle, previous: Cycle | None) -> tuple[Participation, dict[str, int]]:
-    """Personnel and people reached in both cycles (CONTRACTS §3: attended a session of the
+    """Personnel and people reached in both cycles (reached as in the roll-up: attended a session of the
     cycle or led one), over active people, in ONE query grouped by entity, category and
     location type. Also returns {entity code: entity id} of the entities listed."""
     counts = {"personnel": Count("id"), "current": Count("id", filter=reached_q(cycle))}

@@ -1,5 +1,5 @@
-"""The cascade's numbers, computed in the database: the roll-up of Appendix E (CONTRACTS §3) and
-the state of every manager (§4). Commands, pages and exports all read them from here.
+"""The cascade's numbers, computed in the database: the roll-up of Appendix E (`rollup`) and
+the state of every manager (`cascade_status`). Commands, pages and exports all read them from here.
 
 Every figure is one set-based query: GROUP BY for counts, one recursive CTE for depths; no
 Python loop over people.
@@ -81,7 +81,7 @@ def rollup(cycle: Cycle, *, entity_codes: list[str] | None = None) -> list[Entit
 
 
 def rollup_document(cycle: Cycle, entities: list[EntityRollup]) -> dict:
-    """The JSON of CONTRACTS §3."""
+    """The roll-up as the JSON other tools read: cycle, entities (entity, personnel, participants, units), total."""
     return {
         "cycle": cycle.year,
         "entities": [
@@ -98,7 +98,7 @@ def rollup_document(cycle: Cycle, entities: list[EntityRollup]) -> dict:
 
 
 def rollup_csv_rows(entities: list[EntityRollup]) -> list[list]:
-    """The CSV of CONTRACTS §3: units, a TOTAL row per entity, then ALL,TOTAL."""
+    """The roll-up as the CSV other tools read (entity,unit,personnel,participants): units, a TOTAL row per entity, then ALL,TOTAL."""
     rows: list[list] = [["entity", "unit", "personnel", "participants"]]
     for e in entities:
         rows.extend([e.entity, u.unit, u.personnel, u.participants] for u in e.units)
@@ -195,7 +195,7 @@ def state_counts(cycle: Cycle, *, entity_ids: list[int] | None = None) -> dict[i
 
 
 def cascade_document(cycle: Cycle, managers: list[ManagerState]) -> dict:
-    """The JSON of CONTRACTS §4."""
+    """The cascade status as the JSON other tools read: cycle, managers (index_number, depth, reports, state, ...), states."""
     states = dict.fromkeys(sorted(STATES), 0)
     for m in managers:
         states[m.state] += 1

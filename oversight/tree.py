@@ -1,5 +1,5 @@
 """The cascade tree of an entity, computed in the database: its managers with their state
-(CONTRACTS §4), the people below each blocked manager, and the lists of managers to chase.
+(as `cascade_status` gives it), the people below each blocked manager, and the lists of managers to chase.
 Selectors only, for the entity dashboard; one query over the entity's managers plus one
 recursive CTE per page, whatever the size of the entity.
 """
@@ -25,7 +25,7 @@ BLOCKED = ("waiting", "ready")
 
 def _entity_managers_sql() -> str:
     """Every manager of one entity with their state, as a CTE named `states`. The state rules are
-    those of `selectors._cascade_sql` (CONTRACTS §4) without the depth walk, which the dashboard
+    those of `selectors._cascade_sql` (the cascade status) without the depth walk, which the dashboard
     does not need; `ready_since` is the date of the first session of the cycle the manager
     attended (the cycle's opening day for the top of the organization, who needs none).
 

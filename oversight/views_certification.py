@@ -154,7 +154,7 @@ def _sheet_rows(context: dict) -> list[list]:
 @require_GET
 @never_cache
 def certification_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
-    """Appendix E as XLSX, CSV (CONTRACTS §3 rows) or PDF: the snapshot once submitted, else the
+    """Appendix E as XLSX, CSV (the roll-up's CSV rows) or PDF: the snapshot once submitted, else the
     live roll-up, marked as a draft (in the file name, and inside the XLSX and PDF)."""
     if fmt not in EXPORT_FORMATS:
         raise Http404

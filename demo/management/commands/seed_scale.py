@@ -1,4 +1,4 @@
-"""A synthetic organization with a cycle in progress, for benchmarks (CONTRACTS §5).
+"""A synthetic organization with a cycle in progress, for benchmarks (benchmark tools call it as below).
 
 `seed_scale --people N [--seed S] [--replace] [--today YYYY-MM-DD]`
 

@@ -1,4 +1,4 @@
-"""Record sessions held elsewhere (CONTRACTS §2): paper sign-in sheets, conference lists.
+"""Record sessions held elsewhere from an attendance file, one row per participant: paper sign-in sheets, conference lists.
 
 Every rule is checked before anything is written; a file with any error writes nothing.
 """

@@ -1,4 +1,4 @@
-"""Record a session's Microsoft Teams attendance report (CONTRACTS §2b): the same path as the
+"""Record a session's Microsoft Teams attendance report (printing matched, guests, unmatched and warnings as JSON): the same path as the
 leader's upload on the session's page, run without a user.
 
 The report is matched as if the session's leader uploaded it: within what the leader may record

@@ -1,4 +1,4 @@
-"""Open the year's dialogue cycle (CONTRACTS §1b); run again for the same year to change it."""
+"""Open the year's dialogue cycle (topic, opening day, deadline); run again for the same year to change it."""
 
 import datetime
 

@@ -1,4 +1,4 @@
-"""Write the active organization as an organization file (CONTRACTS §1), so that it can be
+"""Write the active organization as an organization file (the columns import_org reads), so that it can be
 imported again: `export_org FILE` (FILE `-` writes to standard output).
 
 Rows are streamed from the database in index-number order; importing the file into the same

@@ -1,4 +1,4 @@
-"""Load the organization file (CONTRACTS §1): a complete snapshot of people and reporting lines.
+"""Load the organization file (index_number, name, email, entity, manager_index_number, ...): a complete snapshot of people and reporting lines.
 
 Every rule is checked before anything is written; a file with any error writes nothing. A
 snapshot that would make many people leave or change many e-mail addresses (the mass-change

@@ -1,4 +1,4 @@
-"""Print every manager's state in the cascade (CONTRACTS §4)."""
+"""Print every manager's state in the cascade (the JSON other tools read: managers with depth, reports, state; counts per state)."""
 
 import json
 

@@ -1,4 +1,4 @@
-"""Print Appendix E, the roll-up of participants against personnel (CONTRACTS §3)."""
+"""Print Appendix E, the roll-up of participants against personnel (the JSON or CSV other tools read)."""
 
 import csv
 import json
