@@ -12,32 +12,26 @@ Roles (PRODUCT.md):
 Grants give nothing while suspended (their holder left), nor to someone whose record is inactive.
 A user without access to an object gets 404, as if it did not exist.
 
-Names: `nameable_people` is the one definition of whose names a user may see, and
-`resolve_people` the one way a typed index number or e-mail address becomes a person. Outside
-what the user may see, a typed entry gets the same answer whether or not someone has it.
+This module decides who the user is (`scope_for`, once per request) and what of the
+organization they may see; `dialogues/scope.py` applies the same scope to sessions and names
+(`nameable_people`, `resolve_people`), in the layer that holds the sessions.
 """
 
 # The recursive CTEs are assembled from table names taken from the models; every value from a
 # request travels as a parameter.
 # ruff: noqa: S608, S611
 
-import enum
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import CharField, Q, QuerySet, Value
+from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Cast, Concat, Lower
 from django.http import Http404
-from django.utils.translation import gettext as _
 
-from core.models import AuditEntry
-from dialogues.models import Attendance, Invitation, Session
 from org.models import Entity, Person
-from oversight.models import Certification
 
-from .models import Role, RoleGrant, User
+from .models import Role, RoleGrant
 
 
 @dataclass(frozen=True)
@@ -90,27 +84,6 @@ def scope_for(user) -> Scope:
     return scope
 
 
-def visible_sessions(scope: Scope, *, monitored: bool = False) -> QuerySet[Session]:
-    """Sessions with names: a leader's own, and every session led in an entity the user may
-    see by name; with `monitored`, also those the user records attendance for. The Ethics
-    Office sees none (it gets numbers, not sign-in sheets)."""
-    condition = Q(pk__in=[])
-    if scope.person is not None:
-        condition |= Q(leader=scope.person)
-        if monitored:
-            condition |= Q(monitor=scope.person)
-    if scope.named_entity_ids:
-        condition |= Q(leader__entity_id__in=scope.named_entity_ids)
-    return Session.objects.filter(condition)
-
-
-def session_or_404(scope: Scope, pk: int, *, monitored: bool = False) -> Session:
-    try:
-        return visible_sessions(scope, monitored=monitored).select_related("leader__entity", "leader__unit", "cycle").get(pk=pk)
-    except Session.DoesNotExist:
-        raise Http404 from None
-
-
 def visible_entities(scope: Scope) -> QuerySet[Entity]:
     """Entities whose aggregates the user may see."""
     if scope.ethics_office:
@@ -142,59 +115,13 @@ def attendance_import_entity_ids(scope: Scope) -> frozenset[int]:
     return scope.focal_entity_ids
 
 
-def led_session_or_404(scope: Scope, pk: int) -> Session:
-    """A session the user leads: only its leader may run it (no delegation)."""
-    if scope.person is None:
-        raise Http404
-    try:
-        return Session.objects.select_related("leader__entity", "leader__unit", "cycle").get(pk=pk, leader=scope.person)
-    except Session.DoesNotExist:
-        raise Http404 from None
-
-
-def monitored_session_or_404(scope: Scope, pk: int) -> Session:
-    """A session whose attendance the user may record: its leader or its appointed monitor."""
-    if scope.person is None:
-        raise Http404
-    try:
-        return Session.objects.select_related("leader__entity", "cycle").get(Q(leader=scope.person) | Q(monitor=scope.person), pk=pk)
-    except Session.DoesNotExist:
-        raise Http404 from None
-
-
-def sheet_session_or_404(scope: Scope, pk: int) -> Session:
-    """A session whose sign-in sheet (Appendix A) the user may see: its leader and the focal
-    points (and head) of its entity. Never the Ethics Office as such."""
-    return session_or_404(scope, pk)
-
-
 def ethics_office_or_404(scope: Scope) -> None:
     """Pages of the Ethics Office itself (the questions' queue): 404 for everyone else."""
     if not scope.ethics_office:
         raise Http404
 
 
-def attended_session_or_404(scope: Scope, pk: int) -> Session:
-    """A session the user attended as a participant (however it was recorded): they may
-    assess its facilitator, and see nothing else of it through this door."""
-    if scope.person is None:
-        raise Http404
-    try:
-        return Session.objects.select_related("leader", "cycle").get(pk=pk, attendances__person=scope.person)
-    except Session.DoesNotExist:
-        raise Http404 from None
-
-
-def guest_session_or_404(scope: Scope, pk: int) -> Session:
-    """A session to which the user may add guests from any entity: a session led in an entity
-    they hold as focal point or head."""
-    session = session_or_404(scope, pk)
-    if session.leader.entity_id not in scope.named_entity_ids:
-        raise Http404
-    return session
-
-
-# -- names -------------------------------------------------------------------------------------
+# -- the reporting lines -------------------------------------------------------------------------------------
 
 
 def _chain_sql() -> str:
@@ -214,10 +141,10 @@ def chain_below(person: Person) -> QuerySet[Person]:
     """Everyone below `person` in the reporting lines, at any depth (their reports, the reports
     of those, and so on), active or not, never `person`: one recursive CTE, lazily, so that it
     composes as a subquery."""
-    return Person.objects.filter(_below(person.index_number)).exclude(pk=person.pk)
+    return Person.objects.filter(below(person.index_number)).exclude(pk=person.pk)
 
 
-def _below(index_number: str, among: list[int] | None = None) -> Q:
+def below(index_number: str, among: list[int] | None = None) -> Q:
     """People below the person with this index number. With `among` (person ids), only those
     of them, found by climbing from each of them to the top (a few steps each) rather than by
     walking down the whole subtree, which is the whole organization for its head."""
@@ -242,7 +169,7 @@ def _climb_step() -> str:
     return f"SELECT up.start, p.manager_id FROM up JOIN {person} p ON p.index_number = up.manager_id"
 
 
-def _any(parts: list[Q]) -> QuerySet[Person]:
+def any_of(parts: list[Q]) -> QuerySet[Person]:
     if not parts:
         return Person.objects.none()
     condition = parts[0]
@@ -251,139 +178,8 @@ def _any(parts: list[Q]) -> QuerySet[Person]:
     return Person.objects.filter(condition)
 
 
-SIGNATORY_ACTIONS = ("certification.submit", "certification.certify")  # as oversight/certification.py writes them
-
-
-def _signatories(entity_ids: frozenset[int]) -> QuerySet:
-    """The person ids of whoever holds a role in these entities or submitted or certified their
-    Appendix E (the certification page names them, its history included; whoever reopened it
-    is named "the Ethics Office")."""
-    certifications = Certification.objects.filter(entity_id__in=entity_ids)
-    targets = certifications.annotate(target=Concat("entity__code", Value("/"), Cast("cycle__year", CharField()))).values("target")
-    signed = AuditEntry.objects.filter(action__in=SIGNATORY_ACTIONS, target__in=targets).values("actor_id")
-    return User.objects.filter(
-        Q(grants__entity_id__in=entity_ids)
-        | Q(pk__in=certifications.values("submitted_by_id"))
-        | Q(pk__in=certifications.values("certified_by_id"))
-        | Q(pk__in=signed),
-        person__isnull=False,
-    ).values("person_id")
-
-
-def nameable_people(scope: Scope, *, among: list[int] | None = None) -> QuerySet[Person]:
-    """Everyone whose name this user may see, as one lazy query (a subquery where it is used):
-
-    - themselves, and everyone below them in the reporting lines, at any depth;
-    - as focal point or head: every person of their entities, and whoever holds a role in them
-      or signed their certification (`_signatories`);
-    - the sessions they may see by name (`visible_sessions` with the monitored ones): their
-      leader, monitor, invitees and attendees (a monitor sees no more of the leader's team);
-    - the leaders of the sessions they were invited to or attended.
-
-    The Ethics Office as such names nobody, and neither does an account without a person.
-    With `among` (person ids), the same rule asked of those people only, which is cheaper."""
-    parts: list[Q] = []
-    if scope.named_entity_ids:
-        parts += [Q(entity_id__in=scope.named_entity_ids), Q(pk__in=_signatories(scope.named_entity_ids))]
-    # With `among`, each subquery starts from those people (an index lookup each) instead of
-    # listing, say, everyone invited to any session of a 20,000-person entity.
-    def only(queryset: QuerySet, field: str) -> QuerySet:
-        return queryset if among is None else queryset.filter(**{f"{field}__in": among})
-
-    if scope.person is not None or scope.named_entity_ids:
-        sessions = visible_sessions(scope, monitored=True)
-        ids = sessions.values("pk")
-        parts += [
-            Q(pk__in=only(Invitation.objects.filter(session__in=ids), "person_id").values("person_id")),
-            Q(pk__in=only(Attendance.objects.filter(session__in=ids), "person_id").values("person_id")),
-            Q(pk__in=only(sessions, "leader_id").values("leader_id")),
-            Q(pk__in=only(sessions.filter(monitor__isnull=False), "monitor_id").values("monitor_id")),
-        ]
-    if scope.person is not None:
-        me = scope.person
-        parts += [
-            Q(pk=me.pk),
-            _below(me.index_number, among),
-            Q(pk__in=Invitation.objects.filter(person=me).values("session__leader_id")),
-            Q(pk__in=Attendance.objects.filter(person=me).values("session__leader_id")),
-        ]
-    people = _any(parts)
-    return people if among is None else people.filter(pk__in=among)
-
-
-def recordable_people(scope: Scope, session: Session, *, among: list[int] | None = None) -> QuerySet[Person]:
-    """Whose attendance this user may record for `session`, and so whom an upload for it may
-    match: for its leader or monitor, the session's invitees and attendees; for its leader also
-    everyone below them; for a focal point or head of the session's entity also that entity's
-    people. Never the leader; nobody for anyone else.
-    With `among` (person ids), the same rule asked of those people only."""
-    leads = scope.person is not None and session.leader_id == scope.person.pk
-    monitors = scope.person is not None and session.monitor_id is not None and session.monitor_id == scope.person.pk
-    names_entity = session.leader.entity_id in scope.named_entity_ids
-    if not (leads or monitors or names_entity):
-        return Person.objects.none()
-    parts = [
-        Q(pk__in=Invitation.objects.filter(session=session).values("person_id")),
-        Q(pk__in=Attendance.objects.filter(session=session).values("person_id")),
-    ]
-    if leads:
-        parts.append(_below(session.leader.index_number, among))
-    if names_entity:
-        parts.append(Q(entity_id=session.leader.entity_id))
-    people = _any(parts).exclude(pk=session.leader_id)
-    return people if among is None else people.filter(pk__in=among)
-
-
-class Purpose(enum.Enum):
-    """What a typed index number or e-mail address is resolved for."""
-
-    INVITE = "invite"  # a leader invites: among the people they may name
-    RECORD = "record"  # an upload records attendance: among `recordable_people` of the session
-    GUEST = "guest"  # a focal point or head invites a guest from any entity: index number and e-mail
-
-
-def refusal_message(entry: str, purpose: Purpose) -> str:
-    """The one answer for an entry that does not resolve: the same whether or not somebody has
-    that index number or address, so that it confirms nothing."""
-    if purpose is Purpose.GUEST:
-        return _("%(entry)s: give the index number and e-mail address of one active person, as in the organization file") % {"entry": entry}
-    if purpose is Purpose.RECORD:
-        return _("%(entry)s: not someone you can record for this session — invite them first, or ask your focal point") % {"entry": entry}
-    return _("%(entry)s: not someone you can invite — ask your focal point") % {"entry": entry}
-
-
-@dataclass(frozen=True)
-class Resolution:
-    purpose: Purpose
-    found: list[Person] = field(default_factory=list)  # each person once, in the order typed
-    refused: list[str] = field(default_factory=list)  # entries as typed, each once
-    matches: dict[str, Person] = field(default_factory=dict)  # each resolved entry → its person
-
-    def messages(self) -> list[str]:
-        return [refusal_message(entry, self.purpose) for entry in self.refused]
-
-
-def resolve_people(scope: Scope, entries: list[str], *, purpose: Purpose, session: Session | None = None) -> Resolution:
-    """Typed entries → active people, only within what this user may see for `purpose`: an
-    index number (exactly) or an e-mail address (ignoring case) for INVITE (`nameable_people`)
-    and RECORD (`recordable_people` of `session`); for GUEST (a focal point or head, on a
-    session of their entity) each entry must give both the index number and the e-mail address
-    of the same active person, of any entity, so that guessing index numbers finds nobody.
-    Two queries (one for GUEST), whatever the entries and whether or not anyone has them."""
-    wanted = list(dict.fromkeys(entry.strip() for entry in entries if entry and entry.strip()))
-    if purpose is Purpose.GUEST:
-        matches = _guest_matches(scope, wanted, session)
-    elif purpose is Purpose.RECORD and session is None:
-        raise ValueError("resolving for RECORD needs the session")
-    else:
-        with _without_jit():
-            matches = _matches(scope, wanted, purpose=purpose, session=session)
-    found = list({person.pk: person for person in matches.values()}.values())
-    return Resolution(purpose=purpose, found=found, refused=[entry for entry in wanted if entry not in matches], matches=matches)
-
-
 @contextmanager
-def _without_jit():
+def without_jit():
     """PostgreSQL's JIT compiler off for the resolver's reads: the recursive CTE's estimate
     crosses the JIT thresholds, and compiling took a second where running takes milliseconds
     (as in oversight/dashboards.py). SET LOCAL ends with the transaction."""
@@ -392,51 +188,6 @@ def _without_jit():
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL jit = off")
         yield
-
-
-def _matches(scope: Scope, wanted: list[str], *, purpose: Purpose, session: Session | None) -> dict[str, Person]:
-    """Each entry → the active person it names, among those `scope` may see for `purpose`."""
-    numbers = {entry for entry in wanted if "@" not in entry}
-    addresses = {entry.lower() for entry in wanted if "@" in entry}
-    # The address condition only when addresses were typed: compared ignoring case, it cannot
-    # use the index that the index numbers use.
-    typed = (Q(index_number__in=numbers) if numbers else Q(pk__in=[])) | (Q(address__in=addresses) if addresses else Q(pk__in=[]))
-    people = list(Person.objects.active().annotate(address=Lower("email")).filter(typed).order_by("pk")) if wanted else []
-    # Then which of them the user may see. This second query runs whatever the first found
-    # (-1 is nobody's id), so that the number of queries tells nothing either.
-    among = [-1] + [person.pk for person in people]
-    visible = recordable_people(scope, session, among=among) if purpose is Purpose.RECORD else nameable_people(scope, among=among)
-    allowed = set(visible.values_list("pk", flat=True))
-    by_number: dict[str, Person] = {}
-    by_address: dict[str, Person] = {}
-    for person in people:
-        if person.pk in allowed:
-            by_number[person.index_number] = person
-            by_address.setdefault(person.address, person)
-    matches = {}
-    for entry in wanted:
-        person = by_address.get(entry.lower()) if "@" in entry else by_number.get(entry)
-        if person is not None:
-            matches[entry] = person
-    return matches
-
-
-def _guest_matches(scope: Scope, entries: list[str], session: Session | None) -> dict[str, Person]:
-    if session is None or session.leader.entity_id not in scope.named_entity_ids:
-        return {}
-    pairs = {}
-    for entry in entries:
-        tokens = entry.replace(",", " ").replace(";", " ").split()
-        addresses = [token.lower() for token in tokens if "@" in token]
-        numbers = [token for token in tokens if "@" not in token]
-        if len(addresses) == 1 and len(numbers) == 1:
-            pairs[entry] = (numbers[0], addresses[0])
-    if not pairs:
-        return {}
-    people = Person.objects.active().annotate(address=Lower("email"))
-    people = people.filter(index_number__in={n for n, _a in pairs.values()}, address__in={a for _n, a in pairs.values()})
-    by_pair = {(person.index_number, person.address): person for person in people.order_by("pk")}
-    return {entry: by_pair[pair] for entry, pair in pairs.items() if pair in by_pair}
 
 
 def _climb_sql(count: int) -> str:
@@ -460,22 +211,3 @@ def above_pairs(pairs: set[tuple[str, str]]) -> set[tuple[str, str]]:
             cursor.execute(_climb_sql(len(chunk)), chunk)
             found.update((manager, start) for start, manager in cursor.fetchall())
     return pairs & found
-
-
-def importable_outsiders(*, cycle, rows: set[tuple[str, str, str]]) -> set[tuple[str, str, str]]:
-    """For an attendance import limited to a focal point's entities: which of the (leader,
-    session reference, participant) index numbers given, whose participant is not of those
-    entities, may still be recorded: someone below the leader in the reporting lines, or
-    invited to that leader's session of that reference in `cycle`."""
-    if not rows:
-        return set()
-    with _without_jit():
-        below = above_pairs({(leader, participant) for leader, _ref, participant in rows})
-    invited = set(
-        Invitation.objects.filter(
-            session__cycle=cycle,
-            session__leader__index_number__in={leader for leader, _r, _p in rows},
-            person__index_number__in={participant for _l, _r, participant in rows},
-        ).values_list("session__leader__index_number", "session__ref", "person__index_number")
-    )
-    return {row for row in rows if (row[0], row[2]) in below or row in invited}

@@ -4,8 +4,9 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scope import Purpose, Scope, resolve_people
+from accounts.scope import Scope
 from core.forms import TableUploadForm
+from dialogues.scope import Purpose, resolve_people
 from kit.models import Scenario
 from kit.translations import KitReader, language_choices
 from org.models import Cycle, Person

@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.scope import importable_outsiders
 from core.services import audit_record
 from core.tabular import Problem, Table, check_columns
+from dialogues.scope import importable_outsiders
 from org.models import Cycle, Person
 
 from .models import Attendance, Mode, Session, UnmatchedParticipant

@@ -37,9 +37,10 @@ from django.db.models import Q, QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from accounts.scope import Purpose, Scope, recordable_people, refusal_message, resolve_people, scope_for
+from accounts.scope import Scope, scope_for
 from core.services import audit_record
 from core.tabular import Problem, Table, check_columns
+from dialogues.scope import Purpose, recordable_people, refusal_message, resolve_people
 from org.models import Person
 from org.zones import format_when
 
@@ -491,7 +492,7 @@ def _people_by_name(scope: Scope, session: Session, names: list[str]) -> dict[st
     """Each name → the active people it fits (`conference.name_key`) in the first circle where
     any fits: the session's invitees and attendees, then the leader's direct reports, then the
     people of the leader's entity, then anyone else this user may record for the session
-    (`accounts.scope.recordable_people`, e.g. everyone below the leader). Nobody outside what
+    (`dialogues.scope.recordable_people`, e.g. everyone below the leader). Nobody outside what
     the user may record is looked at. A name whose markers and brackets hide it is tried again
     without anything in brackets.
 
@@ -540,7 +541,7 @@ def _people_by_name(scope: Scope, session: Session, names: list[str]) -> dict[st
 
 def attendance_conference_plan(*, session: Session, data: bytes, scope: Scope, picks: dict[str, str] | None = None) -> SessionAttendanceReport:
     """Match a Teams attendance report's participants to active people this user may record
-    for the session (`accounts.scope.recordable_people`: its invitees, the leader's team, ...):
+    for the session (`dialogues.scope.recordable_people`: its invitees, the leader's team, ...):
     by e-mail and then by UPN, ignoring case; a participant without an address (the older
     layout has names only, guests have none) by name (`_people_by_name`). A name that fits
     several people is left in `ambiguous` unless `picks` (name → a candidate's id, or
@@ -638,7 +639,7 @@ def attendance_sheet_plan(*, session: Session, table: Table, scope: Scope) -> Se
     """Check a paper sheet's rows (the attendance file's columns; `participant_index_number` and/or
     `participant_name` required, the others optional but, when given, this session's). An index
     number must be an active person this user may record for the session
-    (`accounts.scope.recordable_people`); any other index number gets the same refusal,
+    (`dialogues.scope.recordable_people`); any other index number gets the same refusal,
     whether or not someone has it."""
     errors, warnings = check_columns(table, required=[], known=SHEET_COLUMNS)
     report = SessionAttendanceReport(errors=errors, warnings=warnings)

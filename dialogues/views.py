@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.scope import attendance_import_entity_ids, guest_session_or_404, led_session_or_404, scope_for, session_or_404, visible_sessions
+from accounts.scope import attendance_import_entity_ids, scope_for
 from core.tabular import Purpose
 from core.uploads import preview_then_confirm
+from dialogues.scope import guest_session_or_404, led_session_or_404, session_or_404, visible_sessions
 from kit.models import Scenario
 from kit.translations import published_kit_reader
 from org.models import Cycle

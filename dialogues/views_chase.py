@@ -8,7 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.scope import led_session_or_404, scope_for
+from accounts.scope import scope_for
+from dialogues.scope import led_session_or_404
 from org.models import Person
 
 from .chasing import CHASE_INVITEES, LIST_LIMIT, chase_preview, chase_send, invitee_candidates

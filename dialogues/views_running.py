@@ -15,7 +15,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.middleware import screen_poll
-from accounts.scope import led_session_or_404, scope_for, sheet_session_or_404
+from accounts.scope import scope_for
+from dialogues.scope import led_session_or_404, sheet_session_or_404
 from kit.translations import kit_reader
 
 from .forms_running import CAPTURE_LABELS, CaptureForm, ScenarioChoiceForm

@@ -29,11 +29,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import throttle
 from accounts.middleware import screen_poll
-from accounts.scope import led_session_or_404, monitored_session_or_404, scope_for
+from accounts.scope import scope_for
 from core.forms import ConfirmForm, TableUploadForm
 from core.services import staged_file_put, staged_file_take
 from core.tabular import Problem, Purpose, TableError, limits_for
 from core.uploads import preview_then_confirm
+from dialogues.scope import led_session_or_404, monitored_session_or_404
 from org.models import Person
 
 from .models import Attendance, Session

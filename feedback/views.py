@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.scope import entity_or_404, ethics_office_or_404, led_session_or_404, scope_for
+from accounts.scope import entity_or_404, ethics_office_or_404, scope_for
 from dialogues.running import sign_in_sheet
+from dialogues.scope import led_session_or_404
 from kit.translations import published_kit_reader
 from org.models import Cycle
 from oversight.selectors import current_cycle

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.scope import attended_session_or_404, entity_or_404, ethics_office_or_404, scope_for
+from accounts.scope import entity_or_404, ethics_office_or_404, scope_for
+from dialogues.scope import attended_session_or_404
 from org.models import Cycle
 from oversight.selectors import current_cycle
 

@@ -2,7 +2,7 @@
 demo organization, scanned for the names of people the role may not see.
 
 What a person may see by name (PRODUCT.md, issue 10), computed here on its own, without
-`accounts/scope.py`:
+`accounts/scope.py` or `dialogues/scope.py`:
 - themselves, and the leaders of the sessions they were invited to or attended (the invitation
   and the sign-in page name the leader);
 - their direct reports and the whole chain below them;

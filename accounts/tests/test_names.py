@@ -13,18 +13,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Role
-from accounts.scope import (
-    Purpose,
-    above_pairs,
-    chain_below,
-    nameable_people,
-    recordable_people,
-    refusal_message,
-    resolve_people,
-    scope_for,
-)
+from accounts.scope import above_pairs, chain_below, scope_for
 from accounts.tests.personas import make_user, two_entities
 from dialogues.models import Attendance, Invitation, Session
+from dialogues.scope import Purpose, nameable_people, recordable_people, refusal_message, resolve_people
 from org.models import Cycle, Person
 
 
@@ -199,7 +191,10 @@ def test_head_names_the_focal_point_from_another_entity_who_submitted_their_cert
     from oversight.models import Certification
 
     former = make_user("olive@example.org", "D100102")  # of FIN; no longer focal point of OPS
+    # As certification_submit writes it: the certification and its audit entry ("<code>/<year>"),
+    # which is what names the signatory (the scope reads the audit trail, not the certification).
     Certification.objects.create(entity=people["hana"].entity, cycle=cycle, status="submitted", submitted_by=former)
+    AuditEntry.objects.create(actor=former, action="certification.submit", target="OPS/2026")
     AuditEntry.objects.create(actor=make_user("gwen@example.org", "D100103"), action="certification.submit", target="OPS/2026")
     AuditEntry.objects.create(actor=make_user("fred@example.org", "D100101"), action="certification.reopen", target="OPS/2026")
     named = keys(people, nameable_people(scope_of(people, "hana")))

@@ -13,9 +13,10 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import Role, User
-from accounts.scope import scope_for, visible_sessions
+from accounts.scope import scope_for
 from accounts.tests.personas import PASSWORD, make_user
 from dialogues.models import Session
+from dialogues.scope import visible_sessions
 from org.models import Entity, Person
 
 

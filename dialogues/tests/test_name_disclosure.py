@@ -329,7 +329,8 @@ def test_focal_point_import_records_someone_of_another_entity_below_the_leader(c
     ],
 )
 def test_every_name_on_the_pages_of_a_session_is_one_the_viewer_may_see(client, people, held, who, grants, pages, seen):
-    from accounts.scope import nameable_people, scope_for
+    from accounts.scope import scope_for
+    from dialogues.scope import nameable_people
 
     held.monitor = people["pia"]
     held.save()

@@ -2,7 +2,7 @@
 leader's upload on the session's page, run without a user.
 
 The report is matched as if the session's leader uploaded it: within what the leader may record
-(`accounts.scope.recordable_people`). A name that fits several of those people is not recorded
+(`dialogues.scope.recordable_people`). A name that fits several of those people is not recorded
 (the leader chooses on the page); it is listed in `unmatched`. Prints one JSON object on
 standard output; a rejected file exits 1 with its problems on standard error (`row N: column:
 message`) and writes nothing; wrong usage (no such session, no such file) exits 2.
