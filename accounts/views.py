@@ -7,20 +7,16 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from dialogues.models import Session
 from org.models import django_language
-from oversight.next_steps import home_steps
-from oversight.selectors import cascade_states, current_cycle, direct_reports_reached, rollup, state_counts
 
 from . import throttle
 from .forms import GrantActionForm, PasswordResetForm, PreferencesForm
 from .models import RoleGrant
-from .scope import ethics_office_or_404, scope_for, visible_entities
+from .scope import ethics_office_or_404, scope_for
 from .selectors import suspended_grants
 from .services import grant_reassign, grant_reinstate, grant_remove, user_link_person, user_password_changed, user_set_mute_reminders
 
@@ -86,43 +82,6 @@ class LoginView(auth_views.LoginView):
                 secure=settings.LANGUAGE_COOKIE_SECURE,
             )
         return response
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """Where the user stands, one section per role they hold."""
-    scope = scope_for(request.user)
-    cycle = current_cycle()
-    context = {"cycle": cycle}
-    if cycle is not None:
-        context["steps"] = home_steps(scope, cycle)
-        context["days_left"] = (cycle.deadline - timezone.localdate()).days
-    if scope.ethics_office:
-        context["suspended_grants"] = suspended_grants().count()
-    if cycle is not None and scope.person is not None:
-        context["attended"] = list(
-            Session.objects.filter(cycle=cycle, attendances__person=scope.person).select_related("leader").order_by("date")
-        )
-        if scope.is_manager:
-            mine = cascade_states(cycle, person_ids=[scope.person.pk])
-            context["my_state"] = mine[0] if mine else None
-            context["reports"] = list(direct_reports_reached(cycle, scope.person))
-            context["led"] = list(Session.objects.filter(cycle=cycle, leader=scope.person).order_by("date"))
-    if cycle is not None and (scope.named_entity_ids or scope.ethics_office):
-        entities = visible_entities(scope)
-        codes = list(entities.values_list("code", flat=True))
-        names = dict(entities.values_list("code", "name"))
-        ids = dict(entities.values_list("code", "pk"))
-        states = state_counts(cycle, entity_ids=list(ids.values()))
-        context["entity_rows"] = [
-            {"rollup": r, "name": names.get(r.entity, ""), "states": states.get(ids[r.entity], {})}
-            for r in rollup(cycle, entity_codes=codes)
-        ]
-        context["entity_totals"] = {
-            "personnel": sum(r["rollup"].personnel for r in context["entity_rows"]),
-            "participants": sum(r["rollup"].participants for r in context["entity_rows"]),
-        }
-    return render(request, "accounts/home.html", context)
 
 
 @login_required

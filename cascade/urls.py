@@ -3,10 +3,12 @@ from django.urls import include, path
 
 from accounts.views import LoginView
 from dialogues import views_signin
+from oversight.views import home
 
 urlpatterns = [
     # The short address typed in the room, printed beside the QR code.
     path("s/", views_signin.signin_entry, name="signin_entry"),
+    path("", home.home, name="home"),
     path("", include("accounts.urls")),
     path("org/", include("org.urls")),
     path("dialogues/", include("dialogues.urls")),

@@ -1,6 +1,9 @@
 from django.urls import path
 
-from . import views, views_certification, views_chase, views_report
+from .views import certification as views_certification
+from .views import chase as views_chase
+from .views import dashboards as views
+from .views import report as views_report
 
 app_name = "oversight"
 urlpatterns = [

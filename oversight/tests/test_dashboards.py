@@ -106,7 +106,7 @@ def eve(cycle):
 
 @pytest.fixture
 def today(monkeypatch):
-    monkeypatch.setattr("oversight.views.timezone.localdate", lambda value=None: TODAY)
+    monkeypatch.setattr("oversight.views.dashboards.timezone.localdate", lambda value=None: TODAY)
     return TODAY
 
 

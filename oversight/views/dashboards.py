@@ -14,12 +14,12 @@ from django.views.decorators.http import require_GET
 
 from accounts.scope import entity_or_404, scope_for
 
-from . import dashboards, tree
-from .certification import certification_statuses
-from .charts import Bar, bar_chart, line_chart
-from .models import Certification, CertificationStatus
-from .selectors import current_cycle, rollup
-from .templatetags.figures import percent
+from .. import dashboards, tree
+from ..certification import certification_statuses
+from ..charts import Bar, bar_chart, line_chart
+from ..models import Certification, CertificationStatus
+from ..selectors import current_cycle, rollup
+from ..templatetags.figures import percent
 
 
 def _cycle_or_404():

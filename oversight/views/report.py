@@ -15,9 +15,9 @@ from accounts.scope import ethics_office_or_404, scope_for
 from core.exports import xlsx_bytes
 from org.models import Cycle
 
-from .charts import Bar, bar_chart
-from .dashboards import fast_reads
-from .report import AnnualReport, annual_report, report_sheets
+from ..charts import Bar, bar_chart
+from ..dashboards import fast_reads
+from ..report import AnnualReport, annual_report, report_sheets
 
 EXPORT_FORMATS = {"pdf", "xlsx"}
 

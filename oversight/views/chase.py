@@ -15,7 +15,7 @@ from accounts.scope import entity_or_404, scope_for
 from dialogues.chasing import CHASE_ASSESS, CHASE_REPORT, CHASE_SCHEDULE, ENTITY_REASONS, LIST_LIMIT, chase_candidates, chase_preview, chase_send
 from org.models import Person
 
-from .selectors import current_cycle
+from ..selectors import current_cycle
 
 
 def chosen_ids(request: HttpRequest, candidates: list[int], *, everyone: bool = False) -> list[int]:

@@ -17,10 +17,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.scope import entity_or_404, ethics_office_or_404, scope_for
 from core.exports import csv_text, xlsx_bytes
 
-from . import certification as certs
-from .forms import CertificationStatementForm
-from .models import CertificationStatus
-from .selectors import current_cycle, rollup_csv_rows
+from .. import certification as certs
+from ..forms import CertificationStatementForm
+from ..models import CertificationStatus
+from ..selectors import current_cycle, rollup_csv_rows
 
 EXPORT_FORMATS = {"xlsx", "csv", "pdf"}
 
