@@ -3,7 +3,7 @@ from django.urls import include, path
 
 from accounts.views import LoginView
 from dialogues import views_signin
-from oversight.views import home
+from oversight.views import chase, home
 
 urlpatterns = [
     # The short address typed in the room, printed beside the QR code.
@@ -11,6 +11,8 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("", include("accounts.urls")),
     path("org/", include("org.urls")),
+    # A leader reminding their invitees: a page of the session's, sent by oversight's reminders.
+    path("dialogues/sessions/<int:pk>/remind/", chase.remind_invitees, name="remind_invitees"),
     path("dialogues/", include("dialogues.urls")),
     path("dialogues/", include("kit.urls")),
     path("oversight/", include("oversight.urls")),

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views, views_chase
+from . import views
 
 app_name = "dialogues"
 urlpatterns = [
@@ -10,7 +10,6 @@ urlpatterns = [
     path("sessions/<int:pk>/edit/", views.session_edit, name="session_edit"),
     path("sessions/<int:pk>/cancel/", views.session_cancel_view, name="session_cancel"),
     path("sessions/<int:pk>/guests/", views.session_guests, name="session_guests"),
-    path("sessions/<int:pk>/remind/", views_chase.remind_invitees, name="remind_invitees"),
     path("invitations/", views.my_invitations, name="my_invitations"),
     path("attendance/import/", views.attendance_upload, name="attendance_upload"),
     # Each capability keeps its routes beside its views.

@@ -204,8 +204,8 @@ def test_deactivation_is_set_based(org):
 def test_a_suspended_focal_point_gets_no_digest_of_names(fiona, smtp_inbox):
     """The weekly digest lists managers to chase by name: not for a suspended grant, even once
     the account is open again."""
-    from dialogues.reminders import send_focal_digests
     from org.services import people_reactivate
+    from oversight.reminders import send_focal_digests
 
     people_deactivate(person_ids=[fiona.person_id], actor=None, source="test")
     people_reactivate(person_ids=[fiona.person_id], actor=None, source="test")

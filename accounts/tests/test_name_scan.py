@@ -435,7 +435,7 @@ def all_routes() -> tuple[list[Route], list[str]]:
 SESSION_ROUTES = (
     "dialogues:session_detail",
     "dialogues:session_guests",
-    "dialogues:remind_invitees",
+    "remind_invitees",
     "dialogues:room",
     "dialogues:session_edit",
     "dialogues:session_cancel",

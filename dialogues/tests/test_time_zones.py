@@ -288,7 +288,7 @@ def test_a_leaders_reminder_to_invitees_states_both_zones(client, team, smtp_inb
     session = schedule(team, django_capture_on_commit_callbacks)
     smtp_inbox.messages.clear()
     login(client, team["user"])
-    response = client.post(reverse("dialogues:remind_invitees", args=[session.pk]), follow=True)
+    response = client.post(reverse("remind_invitees", args=[session.pk]), follow=True)
     assert "3 reminders sent." in response.content.decode()
     messages = by_recipient(smtp_inbox)
     assert "It starts at 10 a.m. Nairobi time (2 a.m. your time, New York)." in " ".join(body(messages["noah@example.org"]).split())

@@ -16,12 +16,12 @@ from django.urls import reverse
 
 from accounts.models import User
 from dialogues.models import Attendance, Session
-from dialogues.reminders import send_escalations
 from dialogues.scheduling import SessionPlan, session_schedule
 from dialogues.signin import SelfSignIn, attendance_record_self, self_signin_problem
-from dialogues.tests.test_reminders import make_org
 from feedback.selectors import sessions_not_reported
 from org.models import Cycle, Entity, Person
+from oversight.reminders import send_escalations
+from oversight.tests.test_reminders import make_org
 
 D = datetime.date
 KIRITIMATI = "Pacific/Kiritimati"  # UTC+14

@@ -123,7 +123,7 @@ def test_a_leader_reminds_the_invitees_of_an_upcoming_session(client, cycle, smt
     for index in ("R1", "R2"):
         Invitation.objects.create(session=session, person=Person.objects.get(index_number=index))
     client.force_login(m3)
-    url = reverse("dialogues:remind_invitees", args=[session.pk])
+    url = reverse("remind_invitees", args=[session.pk])
     preview = client.get(url).content.decode()
     assert "2 invitees who have not signed in will receive this reminder" in preview and "Person M3 Named reminds you" in preview
     response = client.post(url, follow=True)

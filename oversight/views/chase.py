@@ -1,7 +1,9 @@
 """Chasing from the entity's dashboard: the focal point picks managers waiting or ready and
 leaders whose sessions are not reported, previews the reminder in each recipient's language and
 sends it now; and reminds every attendee of the entity's held sessions to assess their
-facilitator. Focal points of the entity only."""
+facilitator. Focal points of the entity only. Also a leader reminding the invitees of one of
+their upcoming sessions: a preview in each invitee's language, then the e-mails (at most one a
+week per invitee)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,9 +14,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.scope import entity_or_404, scope_for
-from dialogues.chasing import CHASE_ASSESS, CHASE_REPORT, CHASE_SCHEDULE, ENTITY_REASONS, LIST_LIMIT, chase_candidates, chase_preview, chase_send
+from dialogues.scope import led_session_or_404
 from org.models import Person
 
+from ..chasing import (
+    CHASE_ASSESS,
+    CHASE_INVITEES,
+    CHASE_REPORT,
+    CHASE_SCHEDULE,
+    ENTITY_REASONS,
+    LIST_LIMIT,
+    chase_candidates,
+    chase_preview,
+    chase_send,
+    invitee_candidates,
+)
 from ..selectors import current_cycle
 
 
@@ -58,3 +72,21 @@ def chase(request: HttpRequest, code: str) -> HttpResponse:
         shown = candidates[reason][:LIST_LIMIT]
         context[reason] = list(Person.objects.filter(pk__in=shown).select_related("unit").order_by("name", "pk"))
     return render(request, "oversight/chase.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def remind_invitees(request: HttpRequest, pk: int) -> HttpResponse:
+    session = led_session_or_404(scope_for(request.user), pk)
+    ids = invitee_candidates(session)
+    if not ids:
+        messages.info(request, _("Nobody to remind: the session is not upcoming, or everyone invited has signed in."))
+        return redirect("dialogues:session_detail", session.pk)
+    base_url = request.build_absolute_uri("/").rstrip("/")
+    if request.method == "POST":
+        result = chase_send(actor=request.user, reason=CHASE_INVITEES, person_ids=ids, cycle=session.cycle, target=f"session {session.pk}", session=session, base_url=base_url)
+        messages.success(request, result.message)
+        return redirect("dialogues:session_detail", session.pk)
+    sample = list(Person.objects.filter(pk__in=ids[:LIST_LIMIT]).select_related("user", "entity").order_by("language", "pk"))
+    context = {"session": session, "chosen": ids, "previews": chase_preview(CHASE_INVITEES, sample, cycle=session.cycle, session=session, base_url=base_url)}
+    return render(request, "oversight/remind_invitees.html", context)

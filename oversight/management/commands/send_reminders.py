@@ -5,10 +5,12 @@ runs overlap, so running it often only makes reminders timelier."""
 
 from django.core.management.base import BaseCommand
 
-from dialogues import tasks
+from dialogues import tasks as session_tasks
+
+from ... import tasks
 
 TASKS = {
-    "sessions": tasks.send_session_reminders,
+    "sessions": session_tasks.send_session_reminders,
     "ready": tasks.send_ready_nudges,
     "feedback": tasks.send_feedback_reminders,
     "digest": tasks.send_focal_digests,

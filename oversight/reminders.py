@@ -30,13 +30,13 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.models import Role, RoleGrant, User
+from dialogues.invitations import language_of
+from dialogues.models import Attendance, ReminderSent
 from feedback import selectors as feedback_selectors
 from org.models import Cycle, Person
-from oversight import tree
-from oversight.selectors import cascade_states, current_cycle, rollup
 
-from .invitations import language_of
-from .models import Attendance, ReminderSent
+from . import tree
+from .selectors import cascade_states, current_cycle, rollup
 
 READY_NUDGE = "ready_nudge"
 FEEDBACK_MISSING = "feedback_missing"
@@ -85,8 +85,8 @@ def _chunks(items, size=CHUNK):
 def _message(recipient: Recipient, template: str, context: dict) -> EmailMessage:
     with translation.override(recipient.language):
         context = {**context, "recipient": recipient}
-        subject = render_to_string(f"dialogues/email/{template}_subject.txt", context).strip()
-        body = render_to_string(f"dialogues/email/{template}.txt", context)
+        subject = render_to_string(f"oversight/email/{template}_subject.txt", context).strip()
+        body = render_to_string(f"oversight/email/{template}.txt", context)
     return EmailMessage(subject=subject, body=body, to=[recipient.email])
 
 

@@ -22,14 +22,14 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 
 from core.services import audit_record
+from dialogues.models import Attendance, Invitation, Session, SessionStatus
 from feedback import selectors as feedback_selectors
 from org.models import Cycle, Entity, Person
 from org.zones import duty_station_zones, person_time_zone
-from oversight import tree
-from oversight.selectors import cascade_states
 
-from .models import Attendance, Invitation, Session, SessionStatus
+from . import tree
 from .reminders import _deliver, _links, _message, _person_recipient, _week
+from .selectors import cascade_states
 
 CHASE_SCHEDULE = "chase_schedule"
 CHASE_REPORT = "chase_report"

@@ -17,8 +17,8 @@ from django.utils.formats import date_format
 from accounts.models import Role, RoleGrant, User
 from core.models import AuditEntry
 from dialogues.models import Attendance, ReminderSent, Session
-from dialogues.reminders import send_escalations, send_feedback_reminders, send_focal_digests, send_ready_nudges
 from org.models import Cycle, Entity, Person
+from oversight.reminders import send_escalations, send_feedback_reminders, send_focal_digests, send_ready_nudges
 
 PASSWORD = "a-long-test-password"
 YEAR = 2031
