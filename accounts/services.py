@@ -1,6 +1,5 @@
 """Writes about accounts and the audit trail."""
 
-from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -10,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.services import audit_record
+from org.signals import AccessChange
 
 from .models import CENTRAL_ROLES, RoleGrant, User
 
@@ -48,13 +48,6 @@ def user_password_changed(*, user, how: str) -> None:
 CHUNK = 5000
 
 
-@dataclass(frozen=True)
-class AccessChange:
-    people: int = 0
-    accounts: int = 0
-    grants: int = 0
-
-
 def _accounts_of_people(person_ids) -> Q:
     """The accounts of these people: linked to their record, or never linked yet but holding
     the e-mail of one of them that nobody else active holds (an account made by hand for
@@ -73,11 +66,21 @@ def _accounts_of_people(person_ids) -> Q:
     return Q(person_id__in=person_ids) | Q(pk__in=unlinked)
 
 
+def on_people_left(sender, *, person_ids, dry_run: bool, **kwargs) -> AccessChange:
+    """Receiver of `org.signals.people_left` (connected in AccountsConfig.ready)."""
+    return access_end_for_people(person_ids=person_ids, dry_run=dry_run)
+
+
+def on_people_returned(sender, *, person_ids, dry_run: bool, **kwargs) -> tuple[int, int]:
+    """Receiver of `org.signals.people_returned`."""
+    return access_restore_for_people(person_ids=person_ids, dry_run=dry_run)
+
+
 def access_end_for_people(*, person_ids, dry_run: bool = False) -> AccessChange:
     """Close the accounts of these people, end every login session of those accounts and
     suspend all their role grants; with `dry_run`, only count them. Set-based (two statements
     per 5,000 people); it runs in the caller's transaction and writes no audit entry:
-    `org.services.people_deactivate`, its only caller, does. Suspended grants stay suspended
+    `org.services.people_deactivate`, whose signal calls it, does. Suspended grants stay suspended
     if the account is reopened."""
     person_ids = list(person_ids)
     now = timezone.now()

@@ -6,17 +6,20 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.tabular import Purpose
+from core.uploads import preview_then_confirm
 from org.models import django_language
+from org.services import org_import
 
 from . import throttle
 from .forms import GrantActionForm, PasswordResetForm, PreferencesForm
 from .models import RoleGrant
-from .scope import ethics_office_or_404, scope_for
+from .scope import can_import_org, ethics_office_or_404, scope_for
 from .selectors import suspended_grants
 from .services import grant_reassign, grant_reinstate, grant_remove, user_link_person, user_password_changed, user_set_mute_reminders
 
@@ -216,3 +219,32 @@ def suspended_grant_action(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _grant_label(grant: RoleGrant) -> str:
     return f"{grant.get_role_display()} ({grant.entity.code})" if grant.entity_id else grant.get_role_display()
+
+
+# -- the organization administrator ------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def org_upload(request: HttpRequest) -> HttpResponse:
+    """The organization administrator: upload the organization file, see what it would change
+    (people by name, accounts closed, role grants suspended), then confirm; a mass change (many
+    people leaving, many e-mail addresses changing) needs the confirmation box ticked too."""
+    if not can_import_org(scope_for(request.user)):
+        raise Http404
+
+    def run(table, *, dry_run, actor, options):
+        # The confirm step's box, required when the preview named a mass change.
+        allow = request.POST.get("confirm_mass_change") == "1"
+        return org_import(table=table, dry_run=dry_run, actor=actor, allow_mass_change=allow)
+
+    return preview_then_confirm(
+        request,
+        kind="org",
+        purpose=Purpose.ORG_FILE,
+        template="accounts/org_upload.html",
+        run=run,
+        done_message=_("Organization imported: %(summary)s."),
+        done_url=reverse("home"),
+        context={"sample_labels": {"created": _("Created"), "updated": _("Updated"), "deactivated": _("Deactivated"), "reactivated": _("Reactivated")}},
+    )

@@ -10,7 +10,7 @@ urlpatterns = [
     path("s/", views_signin.signin_entry, name="signin_entry"),
     path("", home.home, name="home"),
     path("", include("accounts.urls")),
-    path("org/", include("org.urls")),
+    path("org/", include("accounts.urls_org")),
     # A leader reminding their invitees: a page of the session's, sent by oversight's reminders.
     path("dialogues/sessions/<int:pk>/remind/", chase.remind_invitees, name="remind_invitees"),
     path("dialogues/", include("dialogues.urls")),

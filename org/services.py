@@ -12,11 +12,11 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from accounts.services import AccessChange, access_end_for_people, access_restore_for_people
 from core.services import audit_record
 from core.tabular import Problem, Table, check_columns
 
 from .models import Category, Entity, Language, LocationType, Person, Unit
+from .signals import AccessChange, access_ended, access_restored
 from .zones import duty_station_zones, zone_problem
 
 REQUIRED = ["index_number", "name", "email", "entity"]
@@ -346,12 +346,12 @@ def people_deactivate(*, person_ids, actor, source: str, dry_run: bool = False) 
     if not person_ids:
         return AccessChange()
     if dry_run:
-        return access_end_for_people(person_ids=person_ids, dry_run=True)
+        return access_ended(person_ids, dry_run=True)
     with transaction.atomic():
         people = 0
         for start in range(0, len(person_ids), 5000):
             people += Person.objects.filter(pk__in=person_ids[start : start + 5000]).update(active=False)
-        change = access_end_for_people(person_ids=person_ids)
+        change = access_ended(person_ids, dry_run=False)
         change = AccessChange(people=people, accounts=change.accounts, grants=change.grants)
         audit_record(
             actor=actor,
@@ -370,12 +370,12 @@ def people_reactivate(*, person_ids, actor, source: str, dry_run: bool = False) 
     if not person_ids:
         return 0
     if dry_run:
-        return access_restore_for_people(person_ids=person_ids, dry_run=True)[0]
+        return access_restored(person_ids, dry_run=True)[0]
     with transaction.atomic():
         # The import (bulk_update) and the admin (its form) have already set them active.
         for start in range(0, len(person_ids), 5000):
             Person.objects.filter(pk__in=person_ids[start : start + 5000], active=False).update(active=True)
-        accounts, suspended = access_restore_for_people(person_ids=person_ids)
+        accounts, suspended = access_restored(person_ids, dry_run=False)
         audit_record(
             actor=actor,
             action="people.reactivate",
