@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts.views import LoginView
-from dialogues import views_signin
+from dialogues.views import signin as views_signin
 from oversight.views import chase, home
 
 urlpatterns = [

@@ -17,11 +17,11 @@ from dialogues.scope import attended_session_or_404
 from org.models import Cycle
 from oversight.selectors import current_cycle
 
-from .anonymity import InvalidToken, assessment_submit, assessment_token_issue, token_session
-from .forms import FacilitatorAssessmentForm, InsightFilterForm
-from .insight import RATING_LABELS, feedback_insight, insight_csv, insight_xlsx
-from .models import ASSESSMENT_RATINGS
-from .results import attended_sessions_to_assess, entity_assessment_table, leader_assessment_results
+from ..anonymity import InvalidToken, assessment_submit, assessment_token_issue, token_session
+from ..forms import FacilitatorAssessmentForm, InsightFilterForm
+from ..insight import RATING_LABELS, feedback_insight, insight_csv, insight_xlsx
+from ..models import ASSESSMENT_RATINGS
+from ..results import attended_sessions_to_assess, entity_assessment_table, leader_assessment_results
 
 RATING_COLUMNS = [RATING_LABELS[name] for name in ASSESSMENT_RATINGS]
 # The device that opened the form keeps its token until the answer is sent, so that a closed

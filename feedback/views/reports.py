@@ -18,10 +18,10 @@ from kit.translations import published_kit_reader
 from org.models import Cycle
 from oversight.selectors import current_cycle
 
-from . import selectors
-from .forms import AskForm, LeaderFeedbackForm, QuestionForm, QueueFilterForm
-from .models import LeaderFeedback, Question
-from .selectors import (
+from .. import selectors
+from ..forms import AskForm, LeaderFeedbackForm, QuestionForm, QueueFilterForm
+from ..models import LeaderFeedback, Question
+from ..selectors import (
     ethics_office_staff,
     faq_questions,
     feedback_initial,
@@ -34,8 +34,8 @@ from .selectors import (
     session_is_held,
     sessions_not_reported,
 )
-from .services import leader_feedback_save, question_ask, question_update
-from .suggest import suggestions_for
+from ..services import leader_feedback_save, question_ask, question_update
+from ..suggest import suggestions_for
 
 
 def _base_url(request: HttpRequest) -> str:

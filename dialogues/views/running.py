@@ -19,9 +19,9 @@ from accounts.scope import scope_for
 from dialogues.scope import led_session_or_404, sheet_session_or_404
 from kit.translations import kit_reader
 
-from .forms_running import CAPTURE_LABELS, CaptureForm, ScenarioChoiceForm
-from .models import CaptureKind, Session, SessionCapture
-from .running import (
+from ..forms import CAPTURE_LABELS, CaptureForm, ScenarioChoiceForm
+from ..models import CaptureKind, Session, SessionCapture
+from ..running import (
     facilitator_agenda,
     facilitator_scenarios,
     room_slides,

@@ -23,10 +23,10 @@ from org.models import Cycle
 from org.zones import person_time_zone
 from oversight.selectors import current_cycle
 
-from .forms import AttendanceUploadForm, GuestForm, RespondForm, ScheduleForm, SplitForm
-from .models import Invitation, ScenarioVote, SessionStatus
-from .scheduling import MAX_PER_SESSION, invitation_respond, propose_split, session_add_guests, session_cancel, session_schedule, session_update
-from .services import attendance_import
+from ..forms import AttendanceUploadForm, GuestForm, RespondForm, ScheduleForm, SplitForm
+from ..models import Invitation, ScenarioVote, SessionStatus
+from ..scheduling import MAX_PER_SESSION, invitation_respond, propose_split, session_add_guests, session_cancel, session_schedule, session_update
+from ..services import attendance_import
 
 
 @login_required

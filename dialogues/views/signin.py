@@ -37,8 +37,8 @@ from core.uploads import preview_then_confirm
 from dialogues.scope import led_session_or_404, monitored_session_or_404
 from org.models import Person
 
-from .models import Attendance, Session
-from .signin import (
+from ..models import Attendance, Session
+from ..signin import (
     GUEST_CHOICE,
     SelfSignIn,
     SessionAttendanceReport,
