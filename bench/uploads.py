@@ -3,7 +3,7 @@
 Before the limits by purpose, a 1.1 MB XLSX that unpacks to 390 MB, uploaded as a session's
 sign-in sheet, ran 591 s in 9.8 GB; a 2 MB CSV of a million rows took 28 s and 1.1 GB. This
 times `cascade.tabular.read_table` refusing such files (built in memory by
-cascade/tests/bombs.py) for each purpose, and for the video-conference report
+core/tests/bombs.py) for each purpose, and for the video-conference report
 `dialogues.conference.read_conference_report`. No database needed.
 
     .venv/bin/python bench/uploads.py [--runs 5]
@@ -41,7 +41,7 @@ def teams_report(participants: int) -> bytes:
 
 def cases():
     """name -> (build the file, purpose or None for the conference reader)."""
-    from cascade.tests.bombs import many_rows_csv, xlsx_bomb
+    from core.tests.bombs import many_rows_csv, xlsx_bomb
     from core.tabular import Purpose
 
     return {

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.scope import scope_for
-from cascade.tests.bombs import MIB, xlsx_bomb
+from core.tests.bombs import MIB, xlsx_bomb
 from core.tabular import TableError
 from dialogues.conference import name_key, read_conference_report
 from dialogues.models import Attendance, UnmatchedParticipant

@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 
-from cascade.tests.bombs import MIB, many_rows_csv, xlsx_bomb
+from core.tests.bombs import MIB, many_rows_csv, xlsx_bomb
 from core.models import StagedFile
 from core.tabular import TableError
 from core.uploads import OversizeUpload
