@@ -2,10 +2,12 @@
 docs/architecture.md). Every import is parsed, at any depth of a module, so that an import
 hidden inside a function is caught too."""
 
+import re
+
 from django.apps import apps
 from django.conf import settings
 
-from cascade.layers import LAYERS, PROJECT, ROOT, imports_between_apps
+from cascade.layers import LAYERS, PROJECT, ROOT, imports_between_apps, product_files
 
 # The one import allowed to point upward, with its reason. Keyed by the importing file and the
 # module it imports, so that a second upward import from the same place still fails.
@@ -62,3 +64,47 @@ def test_every_app_of_the_project_has_a_place_in_the_layers():
     ours = {config.name for config in apps.get_app_configs() if (ROOT / config.name).is_dir() and config.path.startswith(str(ROOT))}
     assert ours == set(LAYERS)
     assert settings.ROOT_URLCONF.startswith(PROJECT + ".")
+
+
+def test_no_model_relation_points_upward():
+    """A relation written as a string ("org.Cycle") is a dependency too, and the migrations
+    follow it: no model refers to a model of a higher layer. The user model is the exception
+    Django itself makes: core's audit trail and staged uploads point at `AUTH_USER_MODEL`, the
+    swappable user (as django.contrib.admin's log does), not at accounts."""
+    upward = []
+    for config in apps.get_app_configs():
+        if config.name not in LAYERS:
+            continue
+        for model in config.get_models():
+            for field in model._meta.get_fields():
+                swappable = getattr(field, "swappable_setting", None) == "AUTH_USER_MODEL"
+                if field.is_relation and not field.auto_created and field.related_model is not None and not swappable:
+                    target = field.related_model._meta.app_label
+                    if target in LAYERS and LAYERS.index(target) > LAYERS.index(config.name):
+                        upward.append(f"{model.__name__}.{field.name} -> {target}.{field.related_model.__name__}")
+    assert upward == []
+    # The rule sees relations: the sessions point at the cycle and the kit below them.
+    session = apps.get_model("dialogues", "Session")
+    assert {session._meta.get_field("cycle").related_model._meta.app_label, session._meta.get_field("scenarios").related_model._meta.app_label} == {
+        "org",
+        "kit",
+    }
+
+
+TEMPLATE_NAME = re.compile(r"""["']([a-z_]+)/[\w/.-]+\.(?:html|txt)["']""")
+
+
+def test_templates_named_by_an_app_are_its_own_or_from_below():
+    """Templates are named by strings (render, include, extends): an app's code and templates
+    name only its own templates, those of the apps below it, or the project's (templates/)."""
+    upward = []
+    for app in LAYERS:
+        files = [*product_files(app), *(ROOT / app).glob("templates/**/*.html"), *(ROOT / app).glob("templates/**/*.txt")]
+        for path in files:
+            for match in TEMPLATE_NAME.finditer(path.read_text(encoding="utf-8")):
+                owner = match.group(1)
+                if owner in LAYERS and LAYERS.index(owner) > LAYERS.index(app):
+                    upward.append(f"{path.relative_to(ROOT)}: {match.group(0)}")
+    assert upward == []
+    named = TEMPLATE_NAME.findall((ROOT / "oversight" / "views" / "home.py").read_text(encoding="utf-8"))
+    assert named == ["oversight"]  # the pattern reads the names as the code writes them
