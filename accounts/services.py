@@ -9,9 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.services import audit_record
+from org.models import Person
 from org.signals import AccessChange
 
 from .models import CENTRAL_ROLES, RoleGrant, User
+from .scope import scope_for
 
 
 def user_link_person(user) -> None:
@@ -19,8 +21,6 @@ def user_link_person(user) -> None:
     roles derived from reporting lines follow people who were given an account by hand."""
     if user.person_id is not None:
         return
-    from org.models import Person
-
     matches = list(Person.objects.filter(active=True, email__iexact=user.email).values_list("pk", flat=True)[:2])
     if len(matches) == 1 and not type(user).objects.filter(person_id=matches[0]).exists():
         user.person_id = matches[0]
@@ -52,8 +52,6 @@ def _accounts_of_people(person_ids) -> Q:
     """The accounts of these people: linked to their record, or never linked yet but holding
     the e-mail of one of them that nobody else active holds (an account made by hand for
     someone who has not logged in since)."""
-    from org.models import Person
-
     departed_emails = Person.objects.filter(pk__in=person_ids).annotate(lower=Lower("email")).values("lower")
     still_here = Person.objects.filter(active=True).exclude(pk__in=person_ids).annotate(lower=Lower("email")).filter(lower=OuterRef("email_lower"))
     unlinked = (
@@ -121,8 +119,6 @@ def _grant_target(grant: RoleGrant) -> str:
 
 
 def _locked_suspended_grant(actor, grant_id: int) -> RoleGrant:
-    from .scope import scope_for
-
     if not scope_for(actor).ethics_office:
         raise PermissionDenied
     grant = RoleGrant.objects.suspended().select_for_update(of=("self",)).filter(pk=grant_id).select_related("user", "entity").first()

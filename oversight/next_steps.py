@@ -17,9 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from accounts.models import RoleGrant
 from accounts.scope import Scope, visible_entities
+from core.models import AuditEntry
 from dialogues.models import Attendance, Invitation, Session, SessionStatus, UnmatchedParticipant
-from feedback.models import QuestionStatus, TokenIssue
+from feedback.models import Question, QuestionStatus, TokenIssue
 from feedback.selectors import held_sessions, sessions_not_reported
 from kit.models import Kit
 from kit.translations import translation_progress
@@ -285,8 +287,6 @@ def head_steps(entity: Entity, cycle: Cycle, *, now: datetime.datetime) -> StepG
 
 def ethics_office_steps(cycle: Cycle, *, now: datetime.datetime) -> StepGroup:
     """The kit, its translations, the new questions, the entities whose cascade is stuck."""
-    from feedback.models import Question
-
     today = timezone.localdate(now)
     kit = Kit.objects.filter(cycle=cycle).first()
     progress = translation_progress(kit) if kit is not None else []
@@ -327,8 +327,6 @@ def ethics_office_steps(cycle: Cycle, *, now: datetime.datetime) -> StepGroup:
 
 def org_admin_steps(cycle: Cycle, *, now: datetime.datetime) -> StepGroup:
     """The organization file, loaded for the cycle before it opens and kept current."""
-    from core.models import AuditEntry
-
     today = timezone.localdate(now)
     opened = timezone.make_aware(datetime.datetime.combine(cycle.opens, datetime.time.min)) - datetime.timedelta(days=60)
     imported = AuditEntry.objects.filter(action="org.import", at__gte=opened).exists()
@@ -344,8 +342,6 @@ def org_admin_steps(cycle: Cycle, *, now: datetime.datetime) -> StepGroup:
 
 def suspended_grants_step(*, now: datetime.datetime) -> Step:
     """Role grants suspended because their holder left: the Ethics Office reassigns them."""
-    from accounts.models import RoleGrant
-
     count = RoleGrant.objects.suspended().count()
     return Step(
         _("Reassign the roles of people who left"),
