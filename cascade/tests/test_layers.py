@@ -108,3 +108,12 @@ def test_templates_named_by_an_app_are_its_own_or_from_below():
     assert upward == []
     named = TEMPLATE_NAME.findall((ROOT / "oversight" / "views" / "home.py").read_text(encoding="utf-8"))
     assert named == ["oversight"]  # the pattern reads the names as the code writes them
+
+
+def test_the_test_command_collects_every_app():
+    """`pytest` with no paths reads testpaths: an app missing there would have its tests skipped
+    by `./dev test` without a word."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert set(config["tool"]["pytest"]["ini_options"]["testpaths"]) == {*LAYERS, PROJECT}
