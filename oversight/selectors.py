@@ -12,6 +12,7 @@ from django.db.models import BooleanField, Case, Count, Q, Value, When
 
 from dialogues.models import Attendance, Session
 from org.models import Cycle, Person
+from org.selectors import current_cycle  # noqa: F401  (the cycle is org's; oversight's pages and tasks read it from here too)
 
 STATES = ["complete", "in_progress", "ready", "waiting"]
 
@@ -215,8 +216,3 @@ def cascade_document(cycle: Cycle, managers: list[ManagerState]) -> dict:
         ],
         "states": states,
     }
-
-
-def current_cycle() -> Cycle | None:
-    """The cycle people work in now: the latest one."""
-    return Cycle.objects.order_by("-year").first()

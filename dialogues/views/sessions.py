@@ -20,8 +20,8 @@ from dialogues.scope import guest_session_or_404, led_session_or_404, session_or
 from kit.models import Scenario
 from kit.translations import published_kit_reader
 from org.models import Cycle
+from org.selectors import current_cycle
 from org.zones import person_time_zone
-from oversight.selectors import current_cycle
 
 from ..forms import AttendanceUploadForm, GuestForm, RespondForm, ScheduleForm, SplitForm
 from ..models import Invitation, ScenarioVote, SessionStatus

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.scope import entity_or_404, ethics_office_or_404, scope_for
 from dialogues.scope import attended_session_or_404
 from org.models import Cycle
-from oversight.selectors import current_cycle
+from org.selectors import current_cycle
 
 from ..anonymity import InvalidToken, assessment_submit, assessment_token_issue, token_session
 from ..forms import FacilitatorAssessmentForm, InsightFilterForm

@@ -16,7 +16,7 @@ from dialogues.running import sign_in_sheet
 from dialogues.scope import led_session_or_404
 from kit.translations import published_kit_reader
 from org.models import Cycle
-from oversight.selectors import current_cycle
+from org.selectors import current_cycle
 
 from .. import selectors
 from ..forms import AskForm, LeaderFeedbackForm, QuestionForm, QueueFilterForm
