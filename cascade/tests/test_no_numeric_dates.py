@@ -22,10 +22,10 @@ from django.utils import translation
 
 from accounts.models import User
 from cascade.tests.crawl import NOT_PAGES, ROLES, shape
-from dialogues import reminders
 from dialogues.invitations import invitation_messages
 from dialogues.models import Session
 from dialogues.scheduling import SessionPlan, send_due_reminders, session_schedule
+from oversight import reminders
 from oversight.selectors import current_cycle
 
 NUMERIC_DATE = re.compile(r"\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b")
