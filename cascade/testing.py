@@ -46,15 +46,22 @@ roles, who are not in the organization file). What each may see (accounts/scope.
 `people.reports` is Lena's active direct reports in index order; `people.e1`, `people.e2`,
 `people.division` (E1's Division A) and `people.section` (Division A > Section B) are the
 entities and units. Cycles, sessions and kits belong to each test module: this module makes
-people only. `make_user` gives an account and grants to someone of another organization (the
-contracts' sample file, a test's own rows).
+people only.
+
+Tests of the organization file's import, which need a file to import again with a row less and an
+organization large enough for the mass-change guard (one leaver of nine people is too many),
+use `sample_org` instead: the contracts' sample organization (118 people in EOSG, E00, E01 and
+E02), cycle 2026 and the sample attendance (sessions R1 to R10). `make_user` gives an account
+and grants to someone of such another organization.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 import pytest
+from django.core.management import call_command
 
 from accounts.models import Role, RoleGrant, User
 from org.models import Entity, Person, Unit
@@ -177,6 +184,16 @@ def make_people() -> People:
 def people(db) -> People:
     """The personas of this module's docstring, in a fresh organization."""
     return make_people()
+
+
+@pytest.fixture
+def sample_org(db, formats_dir) -> None:
+    """The contracts' sample organization, cycle 2026 (1 September to 31 December) and the sample
+    attendance, loaded by the commands."""
+    with open(os.devnull, "w") as quiet:
+        call_command("import_org", str(formats_dir / "sample-org.csv"), stdout=quiet)
+        call_command("open_cycle", year=2026, topic="Speaking up", opens="2026-09-01", deadline="2026-12-31", stdout=quiet)
+        call_command("import_attendance", str(formats_dir / "sample-attendance.csv"), cycle=2026, stdout=quiet)
 
 
 def login(client, persona: Persona) -> None:
