@@ -23,7 +23,8 @@ from accounts.scope import (
     resolve_people,
     scope_for,
 )
-from accounts.tests.personas import make_user, two_entities
+from accounts.tests.personas import two_entities
+from cascade.testing import make_user
 from dialogues.models import Attendance, Cycle, Invitation, Session
 from org.models import Person
 

@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.templatetags.bidi import bdi, text_dir
-from accounts.tests.personas import make_user, two_entities
+from accounts.tests.personas import two_entities
+from cascade.testing import make_user
 from dialogues.models import Cycle
 
 pytestmark = pytest.mark.django_db

@@ -23,6 +23,7 @@ from django.urls import reverse
 
 from cascade.forms import TableUploadForm
 from cascade.tabular import MAX_COLUMNS, Problem, Purpose, TableError, limits_for, read_table
+from cascade.testing import PASSWORD
 from cascade.uploads import BoundedUploadHandler, OversizeUpload
 
 from .bombs import MIB, SHEET, many_rows_csv, workbook_parts, xlsx_bomb, xlsx_from_parts
@@ -279,7 +280,7 @@ def test_org_upload_page_refuses_a_file_of_too_many_rows_and_changes_nothing(cli
     from accounts.models import Role, RoleGrant, StagedFile, User
     from org.models import Person
 
-    olga = User.objects.create_user("olga@example.org", "a-long-test-password")
+    olga = User.objects.create_user("olga@example.org", PASSWORD)
     RoleGrant.objects.create(user=olga, role=Role.ORG_ADMIN)  # who imports the organization
     client.force_login(olga)
     data = b"index_number,name,email,entity\nA1,Ana,ana@example.org,HQ\nA2,Ben,ben@example.org,HQ\n"

@@ -16,7 +16,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.models import AuditEntry, Role
-from accounts.tests.personas import make_user, two_entities
+from accounts.tests.personas import two_entities
+from cascade.testing import make_user
 from dialogues.models import Attendance, Cycle, Invitation, Session, UnmatchedParticipant
 
 from .fixtures.teams import as_csv_utf8, sections

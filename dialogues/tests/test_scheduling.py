@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from icalendar import Calendar
 
 from accounts.models import AuditEntry, User
+from cascade.testing import PASSWORD
 from conftest import cycle_around_today
 from dialogues.models import Cycle, Invitation, Kit, Scenario, Session, SessionStatus
 from dialogues.scheduling import SessionPlan, propose_split, send_due_reminders, session_cancel, session_schedule, session_update
@@ -19,7 +20,6 @@ from org.models import Entity, Person
 
 pytestmark = pytest.mark.clock
 
-PASSWORD = "a-long-test-password"
 TODAY = timezone.localdate()
 
 

@@ -19,7 +19,7 @@ from django.utils import formats, translation
 from icalendar import Calendar
 
 from accounts.models import AuditEntry, Role, User
-from accounts.tests.personas import PASSWORD, make_user
+from cascade.testing import PASSWORD, make_user
 from dialogues.models import Cycle, Session
 from dialogues.scheduling import SessionPlan, send_due_reminders, session_cancel, session_schedule, session_update
 from feedback.models import Question

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditEntry, User
-from cascade.testing import login
+from cascade.testing import PASSWORD, login
 from dialogues.models import Session
 from feedback.anonymity import assessment_submit, assessment_token_issue
 from feedback.checks import check_anonymity_thresholds
@@ -62,7 +62,7 @@ def test_someone_who_did_not_attend_gets_no_token(client, people, d1):
 @pytest.mark.parametrize("method", METHODS)
 def test_an_attendee_however_recorded_assesses_from_their_sessions_page(client, d1, method):
     person = attendee(d1, name="Rita Recorded", method=method)
-    rita = User.objects.create_user("rita@example.org", "a-long-test-password", person=person)
+    rita = User.objects.create_user("rita@example.org", PASSWORD, person=person)
     client.force_login(rita)
     page = client.get(reverse("feedback:my_sessions")).content.decode()
     assert "Assess the facilitator" in page and "Lena Leader" in page
@@ -77,7 +77,7 @@ def test_an_attendee_however_recorded_assesses_from_their_sessions_page(client, 
 
 def test_a_second_click_does_not_issue_a_second_token(client, d1):
     person = attendee(d1)
-    user = User.objects.create_user("twice@example.org", "a-long-test-password", person=person)
+    user = User.objects.create_user("twice@example.org", PASSWORD, person=person)
     client.force_login(user)
     url = reverse("feedback:assess_issue", args=[d1.pk])
     assert client.post(url)["Location"].startswith("/feedback/assess/")
@@ -167,7 +167,7 @@ def test_no_table_ties_an_attendee_to_their_answer(client, d1):
     attendees = []
     for i in range(6):
         person = attendee(session, name=f"Witness {i}", method=METHODS[i % 4])
-        user = User.objects.create_user(f"witness{i}@example.org", "a-long-test-password", person=person)
+        user = User.objects.create_user(f"witness{i}@example.org", PASSWORD, person=person)
         attendees.append((person, user, i % 5 + 1, f"comment-{uuid.uuid4().hex}", f"topic-{uuid.uuid4().hex}"))
     for _person, user, overall, comment, topic in attendees:
         client.force_login(user)

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import User
+from cascade.testing import PASSWORD
 from feedback.models import AssessmentToken, FacilitatorAssessment, TokenIssue
 
 from .assessments import attendee, ratings
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def rita(d1):
     person = attendee(d1, name="Rita Returning")
-    return User.objects.create_user("rita@example.org", "a-long-test-password", person=person)
+    return User.objects.create_user("rita@example.org", PASSWORD, person=person)
 
 
 def _open_form(client, session) -> str:

@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import AuditEntry, Role
-from accounts.tests.personas import make_user
+from cascade.testing import make_user
 from feedback.selectors import entity_is_certified
 from org.models import Entity
 from oversight.certification import certification_certify, certification_reopen, certification_submit, live_rollup

@@ -11,7 +11,7 @@ import time_machine
 from django.urls import reverse
 
 from accounts.models import AuditEntry, Role
-from accounts.tests.personas import make_user
+from cascade.testing import make_user
 from dialogues.models import Invitation, ReminderSent, Session
 from org.models import Person
 from oversight.tests.test_dashboards import build_org

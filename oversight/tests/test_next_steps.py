@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from accounts.models import AuditEntry, Role
 from accounts.scope import scope_for
-from accounts.tests.personas import make_user
+from cascade.testing import make_user
 from dialogues.models import Invitation, Kit, Session
 from feedback.models import LeaderFeedback, Question
 from org.models import Person
