@@ -17,8 +17,8 @@ The organization (index numbers, e-mail addresses `<first name>@example.org`, la
     E2 — Office Two
       P020 Farid Outsider (ru), Liaison Office ..................... people.outsider
     Not in the organization file:
-      Eve Ethics ................................................. people.ethics
-      Olga Admin ................................................. people.admin
+      Eve, eve@example.org ....................................... people.ethics
+      Olga, olga@example.org ..................................... people.admin
 
 Each persona has `.user` (an account whose e-mail is the person's, so that the login links
 them as `accounts.services.user_link_person` would) and `.person` (None for the two central
@@ -45,8 +45,8 @@ roles, who are not in the organization file). What each may see (accounts/scope.
 
 `people.reports` is Lena's active direct reports in index order; `people.e1`, `people.e2`,
 `people.division` (E1's Division A) and `people.section` (Division A > Section B) are the
-entities and units. Cycles, sessions and kits belong to each test module: this module makes
-people only.
+entities and units. Each test gets them afresh. Cycles, sessions and kits belong to each test
+module: this module makes people only.
 
 Tests of the organization file's import, which need a file to import again with a row less and an
 organization large enough for the mass-change guard (one leaver of nine people is too many),
@@ -80,10 +80,6 @@ class Persona:
     @property
     def email(self) -> str:
         return self.user.email
-
-    @property
-    def name(self) -> str:
-        return self.person.name if self.person else self.user.email
 
 
 @dataclass(frozen=True)
