@@ -17,6 +17,9 @@ from pathlib import Path
 import pytest
 import time_machine
 
+# The named test people (`people`), one per role: cascade/testing.py.
+pytest_plugins = ["cascade.testing"]
+
 # The contracts' sample files, copied into the repository: a clone alone has them.
 CONTRACTS = Path(__file__).resolve().parent / "cascade" / "tests" / "contracts"
 

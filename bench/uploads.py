@@ -41,8 +41,8 @@ def teams_report(participants: int) -> bytes:
 
 def cases():
     """name -> (build the file, purpose or None for the conference reader)."""
-    from core.tests.bombs import many_rows_csv, xlsx_bomb
     from core.tabular import Purpose
+    from core.tests.bombs import many_rows_csv, xlsx_bomb
 
     return {
         "XLSX bomb, 390 MB unpacked, as a sign-in sheet": (lambda: xlsx_bomb(390 * MIB), Purpose.SIGNIN_SHEET),

@@ -1,18 +1,9 @@
-"""People with accounts for tests: one password, roles granted by (role, entity code)."""
+"""A second organization of named people, for the tests of who may see whose name: distinctive
+names and a long reporting line. The accounts' password and `make_user` are
+cascade/testing.py's (imported here as well for tests written before it)."""
 
-from accounts.models import RoleGrant, User
+from cascade.testing import PASSWORD, make_user  # noqa: F401 (re-exported)
 from org.models import Entity, Person
-
-PASSWORD = "a-long-test-password"
-
-
-def make_user(email, index_number=None, *grants):
-    """A user linked to the person `index_number` (if given), with each (role, entity code) granted."""
-    person = Person.objects.get(index_number=index_number) if index_number else None
-    user = User.objects.create_user(email, PASSWORD, person=person)
-    for role, code in grants:
-        RoleGrant.objects.create(user=user, role=role, entity=Entity.objects.get(code=code) if code else None)
-    return user
 
 
 def two_entities() -> dict[str, Person]:

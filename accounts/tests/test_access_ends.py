@@ -1,6 +1,7 @@
 """Access ends when the organization says so (issue 10, item 4).
 
-Personas on the contracts' sample organization (cycle 2026):
+Personas on the contracts' sample organization (`sample_org` of cascade/testing.py: these tests
+import the organization file again with a row less):
 - fiona: focal point of E00 (she is S000010, a participant in E00, who leads nobody);
 - nala: S000003, a manager in E00 (fiona's manager);
 - eve: Ethics Office, not in the organization file.
@@ -23,7 +24,7 @@ from django.urls import reverse
 
 from accounts.models import Role, RoleGrant, User
 from accounts.scope import scope_for
-from accounts.tests.personas import PASSWORD, make_user
+from cascade.testing import PASSWORD, make_user
 from core.models import AuditEntry
 from core.tabular import read_table
 from org.models import Cycle, Entity, Person
@@ -41,24 +42,17 @@ def _november():
 
 
 @pytest.fixture
-def org(db, formats_dir):
-    call_command("import_org", str(formats_dir / "sample-org.csv"), stdout=open("/dev/null", "w"))
-    call_command("open_cycle", year=2026, topic="Speaking up", opens="2026-09-01", deadline="2026-12-31", stdout=open("/dev/null", "w"))
-    call_command("import_attendance", str(formats_dir / "sample-attendance.csv"), cycle=2026, stdout=open("/dev/null", "w"))
-
-
-@pytest.fixture
-def fiona(org):
+def fiona(sample_org):
     return make_user("fiona@example.org", "S000010", (Role.FOCAL_POINT, "E00"))
 
 
 @pytest.fixture
-def nala(org):
+def nala(sample_org):
     return make_user("nala@example.org", "S000003")
 
 
 @pytest.fixture
-def eve(org):
+def eve(sample_org):
     return make_user("eve@example.org", None, (Role.ETHICS_OFFICE, None))
 
 
@@ -150,7 +144,7 @@ def test_ethics_office_outside_the_file_keeps_access_after_an_import(client, eve
     assert RoleGrant.objects.get(user=eve).suspended_at is None
 
 
-def test_unlinked_account_of_someone_who_left_is_closed_too(org, formats_dir, tmp_path):
+def test_unlinked_account_of_someone_who_left_is_closed_too(sample_org, formats_dir, tmp_path):
     """An account made by hand with the person's e-mail, never linked (she never logged in)."""
     person = Person.objects.get(index_number="S000010")
     account = make_user(person.email.upper(), None, (Role.FOCAL_POINT, "E00"))
@@ -186,7 +180,7 @@ def test_dry_run_counts_accounts_and_grants_and_changes_nothing(fiona, nala, for
     assert not AuditEntry.objects.filter(action="people.deactivate").exists()
 
 
-def test_deactivation_is_set_based(org):
+def test_deactivation_is_set_based(sample_org):
     """Closing the access of three people costs the queries of closing one."""
     one = list(Person.objects.filter(index_number__in=["S000020"]).values_list("pk", flat=True))
     three = list(Person.objects.filter(index_number__in=["S000021", "S000022", "S000023"]).values_list("pk", flat=True))

@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
-from accounts.tests.personas import PASSWORD
+from cascade.testing import PASSWORD
 
 LOGIN = "/login/"
 LOCKED = "Too many failed attempts to log in"

@@ -69,6 +69,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import Role, RoleGrant, User
+from cascade.testing import PASSWORD
 from dialogues.models import Attendance, CaptureKind, Invitation, Mode, Session, SessionCapture
 from dialogues.running import session_capture_add
 from dialogues.scheduling import SessionPlan, session_schedule
@@ -236,7 +237,7 @@ def allowed_people(user: User) -> frozenset[int]:
 
 
 def _account(person: Person) -> User:
-    return User.objects.create_user(person.email, "a-long-test-password", person=person)
+    return User.objects.create_user(person.email, PASSWORD, person=person)
 
 
 def _schedule(leader: Person, cycle: Cycle, invitees: list[Person], starts_at: datetime.datetime) -> Session:

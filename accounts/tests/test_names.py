@@ -14,7 +14,8 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Role
 from accounts.scope import above_pairs, chain_below, scope_for
-from accounts.tests.personas import make_user, two_entities
+from accounts.tests.personas import two_entities
+from cascade.testing import make_user
 from dialogues.models import Attendance, Invitation, Session
 from dialogues.scope import Purpose, nameable_people, recordable_people, refusal_message, resolve_people
 from org.models import Cycle, Person

@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.models import Role, RoleGrant, User
+from cascade.testing import PASSWORD
 from core.models import AuditEntry
 from org.models import Person
 
@@ -14,7 +15,7 @@ GOOD = HEADER + "A1,Ana Top,ana@example.org,,HQ\nA2,Ben Low,ben@example.org,A1,H
 
 @pytest.fixture
 def olga(db):
-    user = User.objects.create_user("olga@example.org", "a-long-test-password")
+    user = User.objects.create_user("olga@example.org", PASSWORD)
     RoleGrant.objects.create(user=user, role=Role.ORG_ADMIN)
     return user
 
@@ -60,7 +61,7 @@ def test_a_confirmation_cannot_be_replayed(client, olga):
 def test_another_user_cannot_confirm_someone_elses_preview(client, olga):
     client.force_login(olga)
     staged = upload(client, GOOD).context["staged"]
-    other = User.objects.create_user("oscar@example.org", "a-long-test-password")
+    other = User.objects.create_user("oscar@example.org", PASSWORD)
     RoleGrant.objects.create(user=other, role=Role.ORG_ADMIN)
     client.force_login(other)
     client.post(reverse("org:upload"), {"staged": staged})

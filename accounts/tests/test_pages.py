@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.templatetags.bidi import bdi, text_dir
-from accounts.tests.personas import make_user, two_entities
+from accounts.tests.personas import two_entities
+from cascade.testing import make_user
 from org.models import Cycle
 
 pytestmark = pytest.mark.django_db
@@ -78,7 +79,7 @@ def test_a_bound_form_without_errors_has_no_summary(client, leo):
     response = client.post(reverse("preferences"), {"mute_reminders": "on"}, follow=True)
     page = response.content.decode()
     assert response.status_code == 200 and "There is a problem" not in page and 'class="error-summary"' not in page
-    assert "<h1>" in page
+    assert "<h1>" in page and "Your preferences are saved." in page
 
 
 def test_a_manager_without_sessions_is_told_to_schedule_one(client, leo):

@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
-from accounts.tests.personas import PASSWORD
+from cascade.testing import PASSWORD
 from core.models import AuditEntry
 from org.models import Entity, Person
 

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
-from accounts.tests.personas import PASSWORD
+from cascade.testing import PASSWORD
 
 START = datetime.datetime(2026, 10, 5, 9, 0, tzinfo=datetime.UTC)
 HTMX = {"HTTP_HX_REQUEST": "true"}

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from accounts.models import Role, RoleGrant
 from accounts.scope import scope_for
-from accounts.tests.personas import make_user
+from cascade.testing import make_user
 from core.models import AuditEntry
 from org.models import Entity, Person
 from org.services import people_deactivate, people_reactivate

@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.models import User
+from cascade.testing import PASSWORD
 from cascade.tests.crawl import PUBLIC_PAGES, ROLES, anonymous_page, crawl, role_page
 from conftest import browser_login
 from dialogues.models import Attendance, AttendanceMethod, Session
@@ -82,12 +83,12 @@ def test_htmx_polls_and_swaps_under_the_policy(browser, page, live_server):
     entity = Entity.objects.create(code="OPS", name="Operations")
     marta = Person.objects.create(index_number="M1", name="Marta Leader", email="marta@example.org", entity=entity)
     kwame = Person.objects.create(index_number="R1", name="Kwame Mensah", email="kwame@example.org", entity=entity, manager=marta)
-    User.objects.create_user("marta@example.org", "a-long-test-password", person=marta)
+    User.objects.create_user("marta@example.org", PASSWORD, person=marta)
     cycle = Cycle.objects.create(year=now.year, topic="Gifts", opens=datetime.date(now.year, 1, 1), deadline=datetime.date(now.year, 12, 31))
     start = now - datetime.timedelta(minutes=5)
     session = Session.objects.create(cycle=cycle, leader=marta, ref="S1", date=start.date(), starts_at=start, time_zone="UTC")
     watch = Watch(page.context)
-    browser_login(page, live_server, "marta@example.org", "a-long-test-password")
+    browser_login(page, live_server, "marta@example.org", PASSWORD)
     response = page.goto(f"{live_server.url}/dialogues/sessions/{session.pk}/signin-display/")
     watch.check(page, "display", response)
     assert page.locator("#signin-count").inner_text().strip() == "0 signed in"

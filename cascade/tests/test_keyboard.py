@@ -14,8 +14,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Role, User
-from accounts.tests.personas import PASSWORD as ORG_PASSWORD
-from accounts.tests.personas import make_user
+from cascade.testing import PASSWORD, make_user
 from conftest import cycle_around_today
 from dialogues.models import Attendance, Session
 from dialogues.signin import signin_code
@@ -24,7 +23,6 @@ from oversight.models import Certification, CertificationStatus
 from oversight.tests.test_dashboards import build_org
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
-PASSWORD = "a-long-test-password"
 
 # What has the focus: where it is, whether it shows, and whether it matches `selector`.
 FOCUS = """(selector) => {
@@ -206,7 +204,7 @@ def test_focal_point_submits_appendix_e_and_head_certifies_with_the_keyboard(bro
     ]:
         context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
         keys = Keyboard(context.new_page())
-        log_in(keys, live_server, email, ORG_PASSWORD)
+        log_in(keys, live_server, email, PASSWORD)
         keys.skip_to_main()
         keys.tab_to("main a", text="AAA", here=True)  # the entity's row on the home page
         with keys.page.expect_navigation():

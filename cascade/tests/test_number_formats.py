@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Role, RoleGrant, User
+from cascade.testing import PASSWORD
 from dialogues.models import Attendance, Session
 from org.models import Cycle, Entity, Person
 
@@ -22,7 +23,7 @@ def big_entity(db):
     cycle = Cycle.objects.create(year=2026, topic="Speaking up", opens=datetime.date(2026, 9, 1), deadline=datetime.date(2026, 12, 31))
     session = Session.objects.create(cycle=cycle, leader=Person.objects.get(index_number="P0000"), ref="S1", date=datetime.date(2026, 10, 15))
     Attendance.objects.bulk_create(Attendance(session=session, person=person) for person in Person.objects.exclude(index_number="P0000")[:617])
-    eve = User.objects.create_user("eve@example.org", "a-long-test-password")
+    eve = User.objects.create_user("eve@example.org", PASSWORD)
     RoleGrant.objects.create(user=eve, role=Role.ETHICS_OFFICE)
     return eve
 

@@ -20,10 +20,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.models import User
+from cascade.testing import PASSWORD
 from dialogues.models import Attendance, Session
 from org.models import Cycle, Entity, Person, Unit
 
-PASSWORD = "a-long-test-password"
 BIDI_MARKS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"))
 
 

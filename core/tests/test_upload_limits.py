@@ -21,6 +21,7 @@ from django.test import override_settings
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.urls import reverse
 
+from cascade.testing import PASSWORD
 from core.forms import TableUploadForm
 from core.tabular import MAX_COLUMNS, Problem, Purpose, TableError, limits_for, read_table
 from core.uploads import BoundedUploadHandler, OversizeUpload
@@ -280,7 +281,7 @@ def test_org_upload_page_refuses_a_file_of_too_many_rows_and_changes_nothing(cli
     from core.models import StagedFile
     from org.models import Person
 
-    olga = User.objects.create_user("olga@example.org", "a-long-test-password")
+    olga = User.objects.create_user("olga@example.org", PASSWORD)
     RoleGrant.objects.create(user=olga, role=Role.ORG_ADMIN)  # who imports the organization
     client.force_login(olga)
     data = b"index_number,name,email,entity\nA1,Ana,ana@example.org,HQ\nA2,Ben,ben@example.org,HQ\n"

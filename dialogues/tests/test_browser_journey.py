@@ -12,13 +12,13 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import User
+from cascade.testing import PASSWORD
 from conftest import browser_login, cycle_around_today
 from demo.kit import load_demo_kit
 from dialogues.models import Attendance, Session, SessionCapture
 from org.models import Entity, Person
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
-PASSWORD = "a-long-test-password"
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 
 

@@ -7,12 +7,12 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import User
+from cascade.testing import PASSWORD
 from conftest import browser_login, cycle_around_today
 from dialogues.models import Session
 from org.models import Entity, Person
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser, pytest.mark.clock]
-PASSWORD = "a-long-test-password"
 
 
 def test_manager_schedules_thirty_reports_in_two_sessions(page, live_server, smtp_inbox):

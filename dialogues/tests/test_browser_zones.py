@@ -13,12 +13,12 @@ import time_machine
 from icalendar import Calendar
 
 from accounts.models import User
+from cascade.testing import PASSWORD
 from conftest import browser_login
 from dialogues.models import Session
 from org.models import Cycle, DutyStation, Entity, Person
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
-PASSWORD = "a-long-test-password"
 START = datetime.datetime(2026, 12, 10, 10, 0, tzinfo=ZoneInfo("Africa/Nairobi"))  # 07:00 UTC
 TODAY = datetime.datetime(2026, 11, 20, 9, 0, tzinfo=datetime.UTC)
 

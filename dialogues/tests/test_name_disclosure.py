@@ -16,7 +16,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.models import Role
-from accounts.tests.personas import make_user, two_entities
+from accounts.tests.personas import two_entities
+from cascade.testing import make_user
 from core.models import AuditEntry
 from dialogues.models import Attendance, Invitation, Session, UnmatchedParticipant
 from org.models import Cycle

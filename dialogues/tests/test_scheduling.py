@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from icalendar import Calendar
 
 from accounts.models import User
+from cascade.testing import PASSWORD
 from conftest import cycle_around_today
 from core.models import AuditEntry
 from dialogues.models import Invitation, Session, SessionStatus
@@ -21,7 +22,6 @@ from org.models import Cycle, Entity, Person
 
 pytestmark = pytest.mark.clock
 
-PASSWORD = "a-long-test-password"
 TODAY = timezone.localdate()
 
 

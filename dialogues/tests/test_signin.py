@@ -15,6 +15,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from cascade.testing import PASSWORD
 from core.models import AuditEntry
 from dialogues import signin
 from dialogues.models import Attendance, AttendanceMethod, Invitation, SessionStatus
@@ -128,7 +129,7 @@ def test_anonymous_scan_goes_through_login_and_back_to_the_sign_in_page(client, 
 
     next_url = unquote(next_url)
     assert next_url.startswith(reverse("dialogues:signin", args=[session.pk]))
-    response = client.post(reverse("login"), {"username": "pat@example.org", "password": "a-long-test-password", "next": next_url})
+    response = client.post(reverse("login"), {"username": "pat@example.org", "password": PASSWORD, "next": next_url})
     assert response.status_code == 302 and response.url == next_url
     page = client.get(next_url).content.decode()
     assert "Sign in</button>" in page and "Lena Leader" in page

@@ -16,6 +16,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from cascade.testing import PASSWORD
 from dialogues.models import Attendance
 from dialogues.signin import signin_code
 
@@ -161,7 +162,7 @@ def test_ticket_survives_the_login_in_between(people, session):
     response = enter(phone, signin_code(session))
     assert response.status_code == 302 and response.url.startswith(reverse("login"))
     next_url = re.search(r"next=([^&]+)", response.url).group(1)
-    response = phone.post(reverse("login"), {"username": "pat@example.org", "password": "a-long-test-password", "next": unquote(next_url)})
+    response = phone.post(reverse("login"), {"username": "pat@example.org", "password": PASSWORD, "next": unquote(next_url)})
     assert response.status_code == 302
     page = phone.get(response.url).content.decode()
     assert "Sign in</button>" in page

@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.scope import scope_for
-from core.tests.bombs import MIB, xlsx_bomb
 from core.tabular import TableError
+from core.tests.bombs import MIB, xlsx_bomb
 from dialogues.conference import name_key, read_conference_report
 from dialogues.models import Attendance, UnmatchedParticipant
 from dialogues.signin import GUEST_CHOICE, attendance_conference_plan, session_appoint_monitor

@@ -19,7 +19,7 @@ from django.utils import formats, translation
 from icalendar import Calendar
 
 from accounts.models import Role, User
-from accounts.tests.personas import PASSWORD, make_user
+from cascade.testing import PASSWORD, make_user
 from core.models import AuditEntry
 from dialogues.models import Session
 from dialogues.scheduling import SessionPlan, send_due_reminders, session_cancel, session_schedule, session_update

@@ -14,9 +14,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 
-from core.tests.bombs import MIB, many_rows_csv, xlsx_bomb
 from core.models import StagedFile
 from core.tabular import TableError
+from core.tests.bombs import MIB, many_rows_csv, xlsx_bomb
 from core.uploads import OversizeUpload
 from dialogues.conference import read_conference_report
 from dialogues.models import Attendance, Invitation, UnmatchedParticipant

@@ -15,18 +15,18 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accounts.models import User
+from cascade.testing import PASSWORD, make_people
 from dialogues.models import Attendance, Session
 from dialogues.scheduling import SessionPlan, session_schedule
 from dialogues.signin import SelfSignIn, attendance_record_self, self_signin_problem
 from feedback.selectors import sessions_not_reported
 from org.models import Cycle, Entity, Person
 from oversight.reminders import send_escalations
-from oversight.tests.test_reminders import make_org
+from oversight.tests.test_reminders import hold_s1
 
 D = datetime.date
 KIRITIMATI = "Pacific/Kiritimati"  # UTC+14
 PAGO_PAGO = "Pacific/Pago_Pago"  # UTC-11
-PASSWORD = "a-long-test-password"
 
 
 def utc(*args) -> datetime.datetime:
@@ -127,7 +127,7 @@ def test_a_session_of_30_december_is_not_reported_from_2_january(client, cycle, 
     ],
 )
 def test_escalations_go_until_the_end_of_the_deadline_in_utc(db, smtp_inbox, time_machine, instant, sent):
-    make_org()  # the cycle of 2031, with two managers ready and waiting
+    hold_s1(make_people())  # the cycle of 2031, with two managers ready and waiting
     time_machine.move_to(instant)
     assert send_escalations() == sent
     assert len(smtp_inbox.messages) == sent

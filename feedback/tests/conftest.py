@@ -1,10 +1,9 @@
-"""Personas of the feedback tests, on a small organization built here:
-- lena: leads session D1 in E1 (Division A > Section B), held five days ago; writes in French;
-- hugo: head of E1 (derived: no manager);
-- otto: another manager in E1;
-- fiona: focal point of E1; farid: focal point of E2;
-- eve and ezra: Ethics Office.
-`org[name]` is the persona's account; `org["lena_person"]` and `org["otto_person"]` their people.
+"""The feedback tests' session, on the named test people (cascade/testing.py): `d1` is Lena's
+(people.leader, who writes in French) session D1 in E1 (Division A > Section B), held five days
+ago in this year's cycle and attended by the first two of her reports, Adam and Zoë. The other
+personas: people.head (Hugo, head of E1, derived), people.peer (Otto, another manager in E1),
+people.focal (Fiona, E1's focal point), people.outsider (Farid, E2's focal point), people.ethics
+(Eve, the Ethics Office).
 """
 
 import datetime
@@ -12,59 +11,26 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from accounts.models import Role, RoleGrant, User
 from dialogues.models import Attendance, Session
 from kit.models import DiscussionQuestion, Kit, Scenario
-from org.models import Cycle, Entity, Person, Unit
+from org.models import Cycle
 
-PASSWORD = "a-long-test-password"
 TODAY = timezone.localdate()
 
 
-def person(index, name, entity, unit=None, manager=None, language="en"):
-    return Person.objects.create(
-        index_number=index, name=name, email=f"{index.lower()}@example.org", entity=entity, unit=unit, manager=manager, language=language
-    )
-
-
-def account(email, who=None, *grants):
-    user = User.objects.create_user(email, PASSWORD, person=who)
-    for role, entity in grants:
-        RoleGrant.objects.create(user=user, role=role, entity=entity)
-    return user
-
-
 @pytest.fixture
-def org(db):
-    e1 = Entity.objects.create(code="E1", name="Office One")
-    e2 = Entity.objects.create(code="E2", name="Office Two")
-    division = Unit.objects.create(entity=e1, path="Division A")
-    section = Unit.objects.create(entity=e1, path="Division A > Section B", parent=division)
-    hugo = person("P001", "Hugo Head", e1, division)
-    lena = person("P002", "Lena Leader", e1, section, hugo, language="fr")
-    otto = person("P003", "Otto Other", e1, division, hugo)
-    reports = [person(f"P01{i}", name, e1, section, lena) for i, name in enumerate(["Adam Smith", "Zoë Ångström", "مريم حداد"])]
-    farid_person = person("P020", "Farid Focal", e2)
+def d1(people) -> Session:
     cycle = Cycle.objects.create(year=TODAY.year, topic="Speaking up", opens=datetime.date(TODAY.year, 1, 1), deadline=datetime.date(TODAY.year, 12, 31))
-    session = Session.objects.create(cycle=cycle, leader=lena, ref="D1", date=TODAY - datetime.timedelta(days=5))
-    for report in reports[:2]:
-        Attendance.objects.create(session=session, person=report)
-    users = {
-        "lena": account("p002@example.org", lena),
-        "hugo": account("p001@example.org", hugo),
-        "otto": account("p003@example.org", otto),
-        "fiona": account("fiona@example.org", None, (Role.FOCAL_POINT, e1)),
-        "farid": account("p020@example.org", farid_person, (Role.FOCAL_POINT, e2)),
-        "eve": account("eve@example.org", None, (Role.ETHICS_OFFICE, None)),
-        "ezra": account("ezra@example.org", None, (Role.ETHICS_OFFICE, None)),
-    }
-    return {"e1": e1, "e2": e2, "section": section, "lena_person": lena, "otto_person": otto, "reports": reports, "cycle": cycle, "session": session, **users}
+    session = Session.objects.create(cycle=cycle, leader=people.leader.person, ref="D1", date=TODAY - datetime.timedelta(days=5))
+    for report in people.reports[:2]:
+        Attendance.objects.create(session=session, person=report.person)
+    return session
 
 
 @pytest.fixture
-def kit(org):
+def kit(d1):
     """Three scenarios; the first two are chosen for D1."""
-    kit = Kit.objects.create(cycle=org["cycle"], published=True)
+    kit = Kit.objects.create(cycle=d1.cycle, published=True)
     gift = Scenario.objects.create(
         kit=kit, order=1, title="The gift", text="A supplier sends a present.", key_messages="Say no to gifts that could sway your judgement."
     )
@@ -82,7 +48,7 @@ def kit(org):
         scenario=post, order=1, text="Is the post a problem?", important_points="Report misconduct through the confidential channel; retaliation is prohibited."
     )
     friend = Scenario.objects.create(kit=kit, order=3, title="The friend", text="A friend applies for a post.")
-    org["session"].scenarios.set([gift, post])
+    d1.scenarios.set([gift, post])
     return {"kit": kit, "gift": gift, "post": post, "friend": friend}
 
 

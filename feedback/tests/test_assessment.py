@@ -1,6 +1,7 @@
 """The anonymous facilitator assessment (Appendix F): one token per attendee, used once, an
 answer that no table ties to a person, and thresholds on what leaders and entities see.
-Personas in conftest.py; attendees and answers from assessments.py."""
+The named test people (cascade/testing.py) and Lena's session D1 (conftest.py); attendees and
+answers from assessments.py."""
 
 import datetime
 import hashlib
@@ -19,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from cascade.testing import PASSWORD, login
 from core.models import AuditEntry
 from dialogues.models import Session
 from feedback.anonymity import assessment_submit, assessment_token_issue
@@ -32,12 +34,12 @@ from .test_questions import main_of
 # --- tokens ---------------------------------------------------------------------------------
 
 
-def test_an_attendee_gets_one_token_and_a_reload_gets_none(org):
-    adam = org["reports"][0]
-    token = assessment_token_issue(session=org["session"], person=adam)
+def test_an_attendee_gets_one_token_and_a_reload_gets_none(people, d1):
+    adam = people.reports[0].person
+    token = assessment_token_issue(session=d1, person=adam)
     assert len(token) >= 43
-    assert assessment_token_issue(session=org["session"], person=adam) is None
-    assert TokenIssue.objects.filter(session=org["session"], person=adam).count() == 1
+    assert assessment_token_issue(session=d1, person=adam) is None
+    assert TokenIssue.objects.filter(session=d1, person=adam).count() == 1
     stored = AssessmentToken.objects.get()
     assert stored.token_hash == hashlib.sha256(token.encode()).hexdigest()
     assert token not in json.dumps(list(AssessmentToken.objects.values_list("id", "token_hash")), default=str)
@@ -50,22 +52,22 @@ def test_the_token_table_has_no_person_no_time_and_a_random_key():
     assert {f.name for f in TokenIssue._meta.concrete_fields} == {"id", "session", "person"}
 
 
-def test_someone_who_did_not_attend_gets_no_token(client, org):
+def test_someone_who_did_not_attend_gets_no_token(client, people, d1):
     with pytest.raises(ValidationError):
-        assessment_token_issue(session=org["session"], person=org["otto_person"])
-    client.force_login(org["otto"])
-    assert client.post(reverse("feedback:assess_issue", args=[org["session"].pk])).status_code == 404
+        assessment_token_issue(session=d1, person=people.peer.person)
+    login(client, people.peer)
+    assert client.post(reverse("feedback:assess_issue", args=[d1.pk])).status_code == 404
     assert not TokenIssue.objects.exists()
 
 
 @pytest.mark.parametrize("method", METHODS)
-def test_an_attendee_however_recorded_assesses_from_their_sessions_page(client, org, method):
-    person = attendee(org["session"], name="Rita Recorded", method=method)
-    rita = User.objects.create_user("rita@example.org", "a-long-test-password", person=person)
+def test_an_attendee_however_recorded_assesses_from_their_sessions_page(client, d1, method):
+    person = attendee(d1, name="Rita Recorded", method=method)
+    rita = User.objects.create_user("rita@example.org", PASSWORD, person=person)
     client.force_login(rita)
     page = client.get(reverse("feedback:my_sessions")).content.decode()
     assert "Assess the facilitator" in page and "Lena Leader" in page
-    response = client.post(reverse("feedback:assess_issue", args=[org["session"].pk]))
+    response = client.post(reverse("feedback:assess_issue", args=[d1.pk]))
     assert response.status_code == 302 and response["Location"].startswith("/feedback/assess/")
     form = client.get(response["Location"])
     assert form.status_code == 200 and "Lena Leader" in form.content.decode()
@@ -74,11 +76,11 @@ def test_an_attendee_however_recorded_assesses_from_their_sessions_page(client, 
     assert "Continue your assessment" in page and "Assess the facilitator</button>" not in page
 
 
-def test_a_second_click_does_not_issue_a_second_token(client, org):
-    person = attendee(org["session"])
-    user = User.objects.create_user("twice@example.org", "a-long-test-password", person=person)
+def test_a_second_click_does_not_issue_a_second_token(client, d1):
+    person = attendee(d1)
+    user = User.objects.create_user("twice@example.org", PASSWORD, person=person)
     client.force_login(user)
-    url = reverse("feedback:assess_issue", args=[org["session"].pk])
+    url = reverse("feedback:assess_issue", args=[d1.pk])
     assert client.post(url)["Location"].startswith("/feedback/assess/")
     client.cookies.clear()  # another device: it does not hold the token
     client.force_login(user)
@@ -88,13 +90,13 @@ def test_a_second_click_does_not_issue_a_second_token(client, org):
     assert AssessmentToken.objects.count() == 1 and TokenIssue.objects.count() == 1
 
 
-def test_a_token_works_once(client, org):
-    token = assessment_token_issue(session=org["session"], person=org["reports"][0])
+def test_a_token_works_once(client, people, d1):
+    token = assessment_token_issue(session=d1, person=people.reports[0].person)
     first = client.post(assess_url(token), ratings(overall=5, comment="Clear and kind."))
     assert first.status_code == 302 and first["Location"] == reverse("feedback:assess_thanks")
     assert not AssessmentToken.objects.exists()
     saved = FacilitatorAssessment.objects.get()
-    assert (saved.session, saved.overall, saved.comment, saved.day) == (org["session"], 5, "Clear and kind.", timezone.localdate())
+    assert (saved.session, saved.overall, saved.comment, saved.day) == (d1, 5, "Clear and kind.", timezone.localdate())
     second = client.post(assess_url(token), ratings(overall=1))
     assert second.status_code == 404
     assert "This assessment link is not valid or has already been used." in second.content.decode()
@@ -103,8 +105,8 @@ def test_a_token_works_once(client, org):
         assessment_submit(token=token, data=ratings())
 
 
-def test_a_random_outsider_token_is_rejected(client, org):
-    assessment_token_issue(session=org["session"], person=org["reports"][0])
+def test_a_random_outsider_token_is_rejected(client, people, d1):
+    assessment_token_issue(session=d1, person=people.reports[0].person)
     outsider = secrets.token_urlsafe(32)
     assert client.get(assess_url(outsider)).status_code == 404
     response = client.post(assess_url(outsider), ratings())
@@ -112,8 +114,8 @@ def test_a_random_outsider_token_is_rejected(client, org):
     assert not FacilitatorAssessment.objects.exists() and AssessmentToken.objects.count() == 1
 
 
-def test_the_form_needs_no_login_and_leaks_no_referrer(client, org):
-    token = assessment_token_issue(session=org["session"], person=org["reports"][0])
+def test_the_form_needs_no_login_and_leaks_no_referrer(client, people, d1):
+    token = assessment_token_issue(session=d1, person=people.reports[0].person)
     response = client.get(assess_url(token))
     assert response.status_code == 200
     assert response["Referrer-Policy"] == "same-origin" and "no-store" in response["Cache-Control"]
@@ -121,8 +123,8 @@ def test_the_form_needs_no_login_and_leaks_no_referrer(client, org):
     assert "<legend" in page and 'type="radio"' in page and 'for="id_comment"' in page
 
 
-def test_a_missing_rating_is_reported_and_the_token_kept(client, org):
-    token = assessment_token_issue(session=org["session"], person=org["reports"][0])
+def test_a_missing_rating_is_reported_and_the_token_kept(client, people, d1):
+    token = assessment_token_issue(session=d1, person=people.reports[0].person)
     data = ratings()
     del data["safety"]
     response = client.post(assess_url(token), data)
@@ -159,14 +161,14 @@ def _rows():
             yield model, row
 
 
-def test_no_table_ties_an_attendee_to_their_answer(client, org):
+def test_no_table_ties_an_attendee_to_their_answer(client, d1):
     """Six attendees, recorded in four ways, each answer with their own overall rating, comment
     and topic. Every column of every row of every table is then compared with the answers."""
-    session, day = org["session"], timezone.localdate()
+    session, day = d1, timezone.localdate()
     attendees = []
     for i in range(6):
         person = attendee(session, name=f"Witness {i}", method=METHODS[i % 4])
-        user = User.objects.create_user(f"witness{i}@example.org", "a-long-test-password", person=person)
+        user = User.objects.create_user(f"witness{i}@example.org", PASSWORD, person=person)
         attendees.append((person, user, i % 5 + 1, f"comment-{uuid.uuid4().hex}", f"topic-{uuid.uuid4().hex}"))
     for _person, user, overall, comment, topic in attendees:
         client.force_login(user)
@@ -206,16 +208,16 @@ def test_no_table_ties_an_attendee_to_their_answer(client, org):
     assert TokenIssue.objects.filter(session=session).count() == 6 and not AssessmentToken.objects.exists()
 
 
-def test_each_write_rewrites_the_sessions_rows_with_new_keys(org):
-    session = org["session"]
+def test_each_write_rewrites_the_sessions_rows_with_new_keys(people, d1):
+    session = d1
     answer(session, overall=3)
     first_key = FacilitatorAssessment.objects.get().pk
     answer(session, overall=4)
     assert first_key not in set(FacilitatorAssessment.objects.values_list("pk", flat=True))
     assert sorted(FacilitatorAssessment.objects.values_list("overall", flat=True)) == [3, 4]
-    assessment_token_issue(session=session, person=org["reports"][0])
+    assessment_token_issue(session=session, person=people.reports[0].person)
     before = set(AssessmentToken.objects.values_list("pk", flat=True))
-    assessment_token_issue(session=session, person=org["reports"][1])
+    assessment_token_issue(session=session, person=people.reports[1].person)
     assert not before & set(AssessmentToken.objects.values_list("pk", flat=True))
     assert AssessmentToken.objects.count() == 2
 
@@ -223,67 +225,67 @@ def test_each_write_rewrites_the_sessions_rows_with_new_keys(org):
 # --- what the leader sees ---------------------------------------------------------------------
 
 
-def test_the_leader_sees_results_appear_after_5_responses_with_3(client, org):
-    answers(org["session"], 3, overall=5)
-    client.force_login(org["lena"])
+def test_the_leader_sees_results_appear_after_5_responses_with_3(client, people, d1):
+    answers(d1, 3, overall=5)
+    login(client, people.leader)
     page = main_of(client.get(reverse("feedback:my_assessments")).content.decode())
     assert "Results appear after 5 responses" in page
     assert "4.0" not in page and "5.0" not in page
 
 
-def test_the_leader_sees_the_averages_with_5(client, org):
-    answers(org["session"], 4, overall=5)
-    answer(org["session"], overall=3)
-    client.force_login(org["lena"])
+def test_the_leader_sees_the_averages_with_5(client, people, d1):
+    answers(d1, 4, overall=5)
+    answer(d1, overall=3)
+    login(client, people.leader)
     page = main_of(client.get(reverse("feedback:my_assessments")).content.decode())
     assert "Results appear after 5 responses" not in page
     assert "<td>4.6</td>" in page  # overall: (4 × 5 + 3) / 5
     assert "<td>3.0</td>" in page  # inclusion
 
 
-def test_the_leader_sees_sessions_below_the_threshold_pooled(client, org):
-    second = Session.objects.create(cycle=org["cycle"], leader=org["lena_person"], ref="D2", date=org["session"].date)
-    answers(org["session"], 3, overall=5)
+def test_the_leader_sees_sessions_below_the_threshold_pooled(client, people, d1):
+    second = Session.objects.create(cycle=d1.cycle, leader=people.leader.person, ref="D2", date=d1.date)
+    answers(d1, 3, overall=5)
     answers(second, 2, overall=2)
-    client.force_login(org["lena"])
+    login(client, people.leader)
     page = main_of(client.get(reverse("feedback:my_assessments")).content.decode())
     assert "Your sessions with fewer answers, together" in page
     assert "<td>3.8</td>" in page  # (3 × 5 + 2 × 2) / 5
 
 
-def test_a_pool_of_one_session_beside_a_shown_one_stays_hidden(org):
+def test_a_pool_of_one_session_beside_a_shown_one_stays_hidden(people, d1):
     from accounts.scope import scope_for
     from feedback.results import leader_assessment_results
 
-    second = Session.objects.create(cycle=org["cycle"], leader=org["lena_person"], ref="D2", date=org["session"].date)
-    answers(org["session"], 6)
+    second = Session.objects.create(cycle=d1.cycle, leader=people.leader.person, ref="D2", date=d1.date)
+    answers(d1, 6)
     answers(second, 3)
-    results = leader_assessment_results(org["cycle"], scope_for(org["lena"]))
+    results = leader_assessment_results(d1.cycle, scope_for(people.leader.user))
     assert [cell.hidden for _s, cell in results.sessions] == [False, True]
     assert results.pool.hidden  # else the total minus D1 would give D2
 
 
-def test_comments_are_hidden_below_10(client, org):
-    answers(org["session"], 9, comment="Kept us on time.")
-    client.force_login(org["lena"])
+def test_comments_are_hidden_below_10(client, people, d1):
+    answers(d1, 9, comment="Kept us on time.")
+    login(client, people.leader)
     page = main_of(client.get(reverse("feedback:my_assessments")).content.decode())
     assert "Kept us on time." not in page and "Comments appear after 10 responses." in page
-    answer(org["session"], comment="Listened well.", topic_suggestion="Working with AI")
+    answer(d1, comment="Listened well.", topic_suggestion="Working with AI")
     page = main_of(client.get(reverse("feedback:my_assessments")).content.decode())
     assert "Kept us on time." in page and "Listened well." in page and "Working with AI" in page
 
 
-def test_thresholds_come_from_settings(client, org, settings):
+def test_thresholds_come_from_settings(client, people, d1, settings):
     settings.CASCADE_MIN_RESPONSES = 3
-    answers(org["session"], 3, overall=2)
-    client.force_login(org["lena"])
+    answers(d1, 3, overall=2)
+    login(client, people.leader)
     page = main_of(client.get(reverse("feedback:my_assessments")).content.decode())
     assert "Results appear after" not in page and "<td>2.0</td>" in page
 
 
-def test_another_manager_sees_nothing_of_lenas_assessments(client, org):
-    answers(org["session"], 5, overall=1)
-    client.force_login(org["otto"])
+def test_another_manager_sees_nothing_of_lenas_assessments(client, people, d1):
+    answers(d1, 5, overall=1)
+    login(client, people.peer)
     page = main_of(client.get(reverse("feedback:my_assessments")).content.decode())
     assert "<td>1.0</td>" not in page and "You have not led a session this cycle." in page
 
@@ -291,24 +293,24 @@ def test_another_manager_sees_nothing_of_lenas_assessments(client, org):
 # --- entity tables and suppression -------------------------------------------------------------
 
 
-def test_the_entity_table_suppresses_the_complementary_unit(client, org):
+def test_the_entity_table_suppresses_the_complementary_unit(client, people, d1):
     # Section B (Lena's unit): 2 answers; Division A (Otto's): 6; a third unit: 9.
-    third = Unit.objects.create(entity=org["e1"], path="Division C")
-    carla = Person.objects.create(index_number="P050", name="Carla Chief", email="p050@example.org", entity=org["e1"], unit=third)
-    otto_session = Session.objects.create(cycle=org["cycle"], leader=org["otto_person"], ref="O1", date=org["session"].date)
-    carla_session = Session.objects.create(cycle=org["cycle"], leader=carla, ref="C1", date=org["session"].date)
-    answers(org["session"], 2, overall=1)
+    third = Unit.objects.create(entity=people.e1, path="Division C")
+    carla = Person.objects.create(index_number="P050", name="Carla Chief", email="p050@example.org", entity=people.e1, unit=third)
+    otto_session = Session.objects.create(cycle=d1.cycle, leader=people.peer.person, ref="O1", date=d1.date)
+    carla_session = Session.objects.create(cycle=d1.cycle, leader=carla, ref="C1", date=d1.date)
+    answers(d1, 2, overall=1)
     answers(otto_session, 6, overall=3)
     answers(carla_session, 9, overall=5)
-    for who in ("fiona", "eve"):
-        client.force_login(org[who])
+    for who in ("focal", "ethics"):
+        login(client, getattr(people, who))
         page = main_of(client.get(reverse("feedback:entity_assessments", args=["E1"])).content.decode())
         rows = {row.split("</th>")[0].rsplit(">", 1)[-1]: row for row in page.split('<th scope="row">')[1:]}
         assert "Results appear after 5 responses" in rows["Division A &gt; Section B"]
         assert "Hidden so that a smaller group cannot be worked out" in rows["Division A"]  # the next smallest
         assert "<td>9</td>" in rows["Division C"] and "<td>5.0</td>" in rows["Division C"]
         assert "<td>17</td>" in rows["E1"] and "<td>3.8</td>" in rows["E1"]  # the total: (2 + 18 + 45) / 17
-    client.force_login(org["farid"])
+    login(client, people.outsider)
     assert client.get(reverse("feedback:entity_assessments", args=["E1"])).status_code == 404
 
 
@@ -324,7 +326,7 @@ def test_the_system_check_refuses_thresholds_below_3(db, settings):
         call_command("check")
 
 
-def test_the_day_is_a_date_without_a_time(org):
-    answer(org["session"])
+def test_the_day_is_a_date_without_a_time(d1):
+    answer(d1)
     assert FacilitatorAssessment.objects.get().day == timezone.localdate()
     assert isinstance(FacilitatorAssessment.objects.values_list("day", flat=True)[0], datetime.date)

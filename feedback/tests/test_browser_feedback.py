@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import User
+from cascade.testing import PASSWORD
 from conftest import browser_login
 from demo.kit import load_demo_kit
 from dialogues.models import Attendance, AttendanceMethod, Session
@@ -15,7 +16,6 @@ from feedback.models import FacilitatorAssessment, LeaderFeedback, Question
 from org.models import Cycle, Entity, Person
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
-PASSWORD = "a-long-test-password"
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 RATINGS = ["preparation", "inclusion", "safety", "time_use", "overall"]
 
@@ -91,12 +91,10 @@ def test_leader_reports_from_facilitator_mode_and_sees_assessments_only_from_fiv
     assert "4.0" in [cell.inner_text() for cell in row.locator("td").all()]
 
 
-def test_an_attendee_closes_the_tab_and_finishes_the_assessment_later(browser, live_server, org):
-    person = org["reports"][0]
-    User.objects.create_user("adam@example.org", PASSWORD, person=person)
+def test_an_attendee_closes_the_tab_and_finishes_the_assessment_later(browser, live_server, people, d1):
     context = browser.new_context(**PHONE)
     page = context.new_page()
-    browser_login(page, live_server, "adam@example.org", PASSWORD)
+    browser_login(page, live_server, people.participant.email, PASSWORD)
     page.goto(f"{live_server.url}/feedback/my/sessions/")
     page.get_by_role("button", name="Assess the facilitator").click()
     page.wait_for_url("**/feedback/assess/**")
@@ -110,7 +108,7 @@ def test_an_attendee_closes_the_tab_and_finishes_the_assessment_later(browser, l
         page.locator(f"input[name={field}][value='4']").check()
     page.get_by_role("button", name="Send my assessment").click()
     page.wait_for_url("**/assess/thanks/")
-    assert FacilitatorAssessment.objects.filter(session=org["session"], overall=4).count() == 1
+    assert FacilitatorAssessment.objects.filter(session=d1, overall=4).count() == 1
     page.goto(f"{live_server.url}/feedback/my/sessions/")
     assert page.get_by_text("Sent, or opened on another device").is_visible()
     assert page.get_by_role("link", name="Continue your assessment").count() == 0

@@ -1,5 +1,6 @@
 """The Ethics Office's feedback insight: rating distributions, suppressed Appendix F cells,
-themes of the answers, and the CSV and XLSX exports. Personas in conftest.py."""
+themes of the answers, and the CSV and XLSX exports. The named test people (cascade/testing.py)
+and Lena's session D1 (conftest.py)."""
 
 import csv
 import io
@@ -8,6 +9,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
+from cascade.testing import login
 from dialogues.models import Session
 from feedback.insight import safe_cell
 from feedback.services import leader_feedback_save
@@ -64,26 +66,26 @@ def test_safe_cell_neutralises_formulas():
 
 
 @pytest.fixture
-def reported(org, kit):
+def reported(people, d1, kit):
     leader_feedback_save(
-        session=org["session"],
+        session=d1,
         data=feedback_data(
             kit, scenarios_used=[kit["gift"]], guide_rating=2, topics_rating=5, went_well='=HYPERLINK("http://x")', recommended_topics="Working with AI\nGifts"
         ),
-        actor=org["lena"],
+        actor=people.leader.user,
     )
-    return org
+    return d1
 
 
-@pytest.mark.parametrize("who", ["lena", "fiona", "hugo"])
-def test_only_the_ethics_office_opens_the_insight(client, reported, who):
-    client.force_login(reported[who])
+@pytest.mark.parametrize("who", ["leader", "focal", "head"])
+def test_only_the_ethics_office_opens_the_insight(client, people, reported, who):
+    login(client, getattr(people, who))
     assert client.get(reverse("feedback:insight")).status_code == 404
-    assert client.get(reverse("feedback:insight_export", args=[reported["cycle"].year, "csv"])).status_code == 404
+    assert client.get(reverse("feedback:insight_export", args=[reported.cycle.year, "csv"])).status_code == 404
 
 
-def test_the_insight_shows_leader_ratings_and_themes(client, reported):
-    client.force_login(reported["eve"])
+def test_the_insight_shows_leader_ratings_and_themes(client, people, reported):
+    login(client, people.ethics)
     page = main_of(client.get(reverse("feedback:insight")).content.decode())
     assert '<th scope="row">E1</th><td>1</td>' in page
     assert "Working with AI" in page and "We ran out of time." in page
@@ -91,15 +93,15 @@ def test_the_insight_shows_leader_ratings_and_themes(client, reported):
         assert name not in page
 
 
-def _e2_session(org, ref="X1"):
-    leader = Person.objects.create(index_number=f"P9{ref}", name="Xavier Two", email=f"{ref}@example.org", entity=org["e2"])
-    return Session.objects.create(cycle=org["cycle"], leader=leader, ref=ref, date=org["session"].date)
+def _e2_session(people, d1, ref="X1"):
+    leader = Person.objects.create(index_number=f"P9{ref}", name="Xavier Two", email=f"{ref}@example.org", entity=people.e2)
+    return Session.objects.create(cycle=d1.cycle, leader=leader, ref=ref, date=d1.date)
 
 
-def test_assessment_cells_are_suppressed_per_entity(client, reported):
-    answers(reported["session"], 3, overall=1)
-    answers(_e2_session(reported), 7, overall=5)
-    client.force_login(reported["eve"])
+def test_assessment_cells_are_suppressed_per_entity(client, people, reported):
+    answers(reported, 3, overall=1)
+    answers(_e2_session(people, reported), 7, overall=5)
+    login(client, people.ethics)
     page = main_of(client.get(reverse("feedback:insight")).content.decode())
     assessments = page[page.index("Facilitator assessments (Appendix F)") : page.index("Themes of the answers")]
     rows = {row.split("</th>")[0]: row for row in assessments.split('<th scope="row">')[1:]}
@@ -108,20 +110,21 @@ def test_assessment_cells_are_suppressed_per_entity(client, reported):
     assert "<td>10</td>" in rows["All entities"] and "<td>3.8</td>" in rows["All entities"]  # (3 × 1 + 7 × 5) / 10
 
 
-def test_participants_comments_appear_only_from_10_answers_in_the_entity(client, reported):
-    session = _e2_session(reported)
+def test_participants_comments_appear_only_from_10_answers_in_the_entity(client, people, reported):
+    session = _e2_session(people, reported)
     answers(session, 9, comment="The facilitator listened carefully", topic_suggestion="Ethics of data")
-    client.force_login(reported["eve"])
+    login(client, people.ethics)
     page = main_of(client.get(reverse("feedback:insight")).content.decode())
+    assert "Facilitator assessments (Appendix F)" in page and "Working with AI" in page  # the page rendered, with D1's themes
     assert "listened carefully" not in page and "Ethics of data" not in page
     answers(session, 1, comment="The facilitator listened carefully")
     page = main_of(client.get(reverse("feedback:insight")).content.decode())
     assert "The facilitator listened carefully" in page and "Ethics of data" in page
 
 
-def test_the_csv_export_neutralises_formulas_and_names_its_file(client, reported):
-    client.force_login(reported["eve"])
-    year = reported["cycle"].year
+def test_the_csv_export_neutralises_formulas_and_names_its_file(client, people, reported):
+    login(client, people.ethics)
+    year = reported.cycle.year
     response = client.get(reverse("feedback:insight_export", args=[year, "csv"]))
     assert response.status_code == 200
     assert response["Content-Disposition"] == f'attachment; filename="feedback-insight-{year}.csv"'
@@ -131,9 +134,9 @@ def test_the_csv_export_neutralises_formulas_and_names_its_file(client, reported
     assert "Working with AI" in cells
 
 
-def test_the_xlsx_export_has_one_sheet_per_table_and_no_formula(client, reported):
-    client.force_login(reported["eve"])
-    year = reported["cycle"].year
+def test_the_xlsx_export_has_one_sheet_per_table_and_no_formula(client, people, reported):
+    login(client, people.ethics)
+    year = reported.cycle.year
     response = client.get(reverse("feedback:insight_export", args=[year, "xlsx"]))
     assert response["Content-Disposition"] == f'attachment; filename="feedback-insight-{year}.xlsx"'
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))

@@ -1,13 +1,15 @@
 """Suppression across everything one viewer sees (Appendix F): the attacks by subtraction
-between tables on different pages, and counts below the threshold. Personas in conftest.py:
-hugo heads E1 and sits in Division A with otto; lena is in Division A > Section B; fiona is E1's
-focal point; eve is the Ethics Office."""
+between tables on different pages, and counts below the threshold. The named test people
+(cascade/testing.py): people.head (Hugo) heads E1 and sits in Division A with people.peer (Otto);
+people.leader (Lena) is in Division A > Section B; people.focal (Fiona) is E1's focal point;
+people.ethics (Eve) is the Ethics Office."""
 
 import datetime
 import re
 
 from django.urls import reverse
 
+from cascade.testing import login
 from dialogues.models import Session
 from feedback.anonymity import Group, groups_to_hide
 from feedback.models import FacilitatorAssessment
@@ -46,12 +48,12 @@ def row_of(rows: dict, ref: str) -> list[str]:
 # --- the attacks --------------------------------------------------------------------------------
 
 
-def test_head_cannot_recover_one_answer_by_subtraction(client, org):
+def test_head_cannot_recover_one_answer_by_subtraction(client, people, d1):
     # Hugo, head of E1, leads H1 (5 answers, overall 4.0); Otto, in Hugo's unit, gets one answer.
     hugo = Person.objects.get(index_number="P001")
     answers(session_of(hugo, "H1"), 5, overall=4)
-    answers(session_of(org["otto_person"], "O1"), 1, overall=1, preparation=1, inclusion=1, safety=1, time_use=1)
-    client.force_login(org["hugo"])
+    answers(session_of(people.peer.person, "O1"), 1, overall=1, preparation=1, inclusion=1, safety=1, time_use=1)
+    login(client, people.head)
     mine = client.get(reverse("feedback:my_assessments"))
     entity = client.get(reverse("feedback:entity_assessments", args=["E1"]))
     assert mine.status_code == entity.status_code == 200
@@ -63,17 +65,17 @@ def test_head_cannot_recover_one_answer_by_subtraction(client, org):
     assert shown(units["Division A"]) and units["Division A"][-1] == "3.5"
     assert "Hidden so that a smaller group cannot be worked out" in h1[1]
     # Lena leads no session in Hugo's unit and heads nothing: her own pages are unchanged.
-    answers(org["session"], 5, overall=5)
-    client.force_login(org["lena"])
+    answers(d1, 5, overall=5)
+    login(client, people.leader)
     assert shown(row_of(table_rows(main_of(client.get(reverse("feedback:my_assessments")).content.decode())), "D1"))
 
 
-def test_head_cannot_recover_a_pool_of_his_sessions_from_his_unit(client, org):
+def test_head_cannot_recover_a_pool_of_his_sessions_from_his_unit(client, people, d1):
     hugo = Person.objects.get(index_number="P001")
     answers(session_of(hugo, "H1"), 3, overall=4)
     answers(session_of(hugo, "H2"), 2, overall=4)
-    answers(session_of(org["otto_person"], "O1"), 2, overall=1)
-    client.force_login(org["hugo"])
+    answers(session_of(people.peer.person, "O1"), 2, overall=1)
+    login(client, people.head)
     rows = table_rows(main_of(client.get(reverse("feedback:my_assessments")).content.decode()))
     units = table_rows(main_of(client.get(reverse("feedback:entity_assessments", args=["E1"])).content.decode()))
     pool = rows["Your sessions with fewer answers, together"]
@@ -81,9 +83,9 @@ def test_head_cannot_recover_a_pool_of_his_sessions_from_his_unit(client, org):
     assert not (shown(pool) and shown(units["Division A"]))  # 7 − 5 = Otto's two answers
 
 
-def test_leader_sees_fewer_than_threshold_not_exact_count(client, org):
-    answers(org["session"], 1, overall=2)
-    client.force_login(org["lena"])
+def test_leader_sees_fewer_than_threshold_not_exact_count(client, people, d1):
+    answers(d1, 1, overall=2)
+    login(client, people.leader)
     response = client.get(reverse("feedback:my_assessments"))
     page = main_of(response.content.decode())
     assert response.status_code == 200
@@ -92,33 +94,33 @@ def test_leader_sees_fewer_than_threshold_not_exact_count(client, org):
     assert "<td>1</td>" not in page
 
 
-def test_entity_page_and_insight_show_fewer_than_threshold_not_exact_counts(client, org):
-    answers(org["session"], 2)
-    answers(session_of(org["otto_person"], "O1"), 9)
-    client.force_login(org["eve"])
+def test_entity_page_and_insight_show_fewer_than_threshold_not_exact_counts(client, people, d1):
+    answers(d1, 2)
+    answers(session_of(people.peer.person, "O1"), 9)
+    login(client, people.ethics)
     units = table_rows(main_of(client.get(reverse("feedback:entity_assessments", args=["E1"])).content.decode()))
     assert units["Division A &gt; Section B"][0] == "fewer than 5" and units["Division A"][0] == "9"
-    answers(Session.objects.create(cycle=org["cycle"], leader=Person.objects.get(index_number="P020"), ref="F1", date=org["session"].date), 3)
+    answers(Session.objects.create(cycle=d1.cycle, leader=Person.objects.get(index_number="P020"), ref="F1", date=d1.date), 3)
     insight = client.get(reverse("feedback:insight"))
     entities = table_rows(main_of(insight.content.decode()))
     assert insight.status_code == 200 and entities["E2"][0] == "fewer than 5" and entities["E1"][0] == "11"
 
 
-def test_ethics_office_cannot_recover_small_groups_from_total_entity_and_units(client, org):
+def test_ethics_office_cannot_recover_small_groups_from_total_entity_and_units(client, people, d1):
     # E1: Section B 1 answer, Division A 5, Division C 5 (11); E2 1 answer; E3 12. Total 24.
     # The insight hides E2 (1), then E1, the smaller of the others. If E1's page then showed
     # Division A and Division C, the total − E3 − Division A − Division C would give the
     # two answers of Section B and E2 together.
-    division_c = Unit.objects.create(entity=org["e1"], path="Division C")
-    carla = Person.objects.create(index_number="P050", name="Carla Chief", email="p050@example.org", entity=org["e1"], unit=division_c)
+    division_c = Unit.objects.create(entity=people.e1, path="Division C")
+    carla = Person.objects.create(index_number="P050", name="Carla Chief", email="p050@example.org", entity=people.e1, unit=division_c)
     e3 = Entity.objects.create(code="E3", name="Office Three")
     tara = Person.objects.create(index_number="P060", name="Tara Third", email="p060@example.org", entity=e3)
-    answers(org["session"], 1, overall=1)
-    answers(session_of(org["otto_person"], "O1"), 5, overall=4)
+    answers(d1, 1, overall=1)
+    answers(session_of(people.peer.person, "O1"), 5, overall=4)
     answers(session_of(carla, "C1"), 5, overall=5)
     answers(session_of(Person.objects.get(index_number="P020"), "F1"), 1, overall=1)
     answers(session_of(tara, "T1"), 12, overall=3)
-    client.force_login(org["eve"])
+    login(client, people.ethics)
     insight = table_rows(main_of(client.get(reverse("feedback:insight")).content.decode()))
     e1 = table_rows(main_of(client.get(reverse("feedback:entity_assessments", args=["E1"])).content.decode()))
     assert insight["All entities"][0] == "24" and e1["Division C"][0] == "5"
@@ -127,29 +129,29 @@ def test_ethics_office_cannot_recover_small_groups_from_total_entity_and_units(c
     assert not shown(e1["E1"]) and shown(insight["All entities"])
 
 
-def test_unit_beside_its_entity_for_the_focal_point_and_the_ethics_office_alike(client, org):
+def test_unit_beside_its_entity_for_the_focal_point_and_the_ethics_office_alike(client, people, d1):
     # Section B 2 answers and Division A 6: the entity's 8 minus Division A would give
     # Section B. Everyone who sees E1's table sees the same cells hidden.
-    answers(org["session"], 2)
-    answers(session_of(org["otto_person"], "O1"), 6)
+    answers(d1, 2)
+    answers(session_of(people.peer.person, "O1"), 6)
     pages = {}
-    for who in ("fiona", "eve", "hugo"):
-        client.force_login(org[who])
+    for who in ("focal", "ethics", "head"):
+        login(client, getattr(people, who))
         response = client.get(reverse("feedback:entity_assessments", args=["E1"]))
         assert response.status_code == 200
         pages[who] = table_rows(main_of(response.content.decode()))
-    assert pages["fiona"] == pages["eve"] == pages["hugo"]
-    rows = pages["fiona"]
+    assert pages["focal"] == pages["ethics"] == pages["head"]
+    rows = pages["focal"]
     assert rows["E1"][0] == "8" and shown(rows["E1"])
     assert not shown(rows["Division A"]) and not shown(rows["Division A &gt; Section B"])
 
 
-def test_previous_cycle_small_count_reads_fewer_than_in_the_report_and_its_insight(client, org):
-    this = org["cycle"]
+def test_previous_cycle_small_count_reads_fewer_than_in_the_report_and_its_insight(client, people, d1):
+    this = d1.cycle
     last = Cycle.objects.create(year=this.year - 1, topic="Before", opens=datetime.date(this.year - 1, 1, 1), deadline=datetime.date(this.year - 1, 12, 31))
-    answers(session_of(org["otto_person"], "L1", cycle=last), 3, overall=1)
-    answers(session_of(org["otto_person"], "N1", cycle=this), 12, overall=5)
-    client.force_login(org["eve"])
+    answers(session_of(people.peer.person, "L1", cycle=last), 3, overall=1)
+    answers(session_of(people.peer.person, "N1", cycle=this), 12, overall=5)
+    login(client, people.ethics)
     response = client.get(reverse("oversight:annual_report", args=[this.year]))
     page = main_of(response.content.decode())
     assert response.status_code == 200
@@ -172,10 +174,10 @@ def _xlsx_text(content: bytes) -> bytes:
         return b" ".join(archive.read(name) for name in archive.namelist() if name.endswith(".xml"))
 
 
-def test_insight_export_shows_fewer_than_threshold(client, org):
-    answers(org["session"], 3)
-    client.force_login(org["eve"])
-    response = client.get(reverse("feedback:insight_export", args=[org["cycle"].year, "csv"]))
+def test_insight_export_shows_fewer_than_threshold(client, people, d1):
+    answers(d1, 3)
+    login(client, people.ethics)
+    response = client.get(reverse("feedback:insight_export", args=[d1.cycle.year, "csv"]))
     text = response.content.decode()
     assert response.status_code == 200 and "E1,fewer than 5," in text and "E1,3," not in text
 
@@ -228,10 +230,10 @@ def test_identical_groups_are_not_a_difference():
     assert groups_to_hide(groups(("session", ["a"], 0), ("unit", ["a"], 2), ("entity", ["a"], 3)), sizes, minimum=5) == set()
 
 
-def test_answers_stored_for_a_cancelled_session_count_nowhere(client, org):
-    answers(org["session"], 6)
-    org["session"].status = "cancelled"
-    org["session"].save(update_fields=["status"])
-    client.force_login(org["fiona"])
+def test_answers_stored_for_a_cancelled_session_count_nowhere(client, people, d1):
+    answers(d1, 6)
+    d1.status = "cancelled"
+    d1.save(update_fields=["status"])
+    login(client, people.focal)
     rows = table_rows(main_of(client.get(reverse("feedback:entity_assessments", args=["E1"])).content.decode()))
     assert rows["E1"][0] == "0" and FacilitatorAssessment.objects.count() == 6

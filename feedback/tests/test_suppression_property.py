@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from accounts.models import Role, RoleGrant, User
 from accounts.scope import scope_for, visible_entities
+from cascade.testing import PASSWORD
 from dialogues.models import Session, SessionStatus
 from feedback.anonymity import Cell, min_comments, min_responses, shown_count
 from feedback.models import FacilitatorAssessment
@@ -110,7 +111,7 @@ def build(spec) -> Built:
     FacilitatorAssessment.objects.bulk_create(rows)
     viewer = spec["viewer"]
     person = leaders[viewer["leader"]] if viewer["leader"] >= 0 else None
-    user = User.objects.create_user(f"viewer-{uuid.uuid4().hex[:8]}@example.org", "a-long-test-password", person=person)
+    user = User.objects.create_user(f"viewer-{uuid.uuid4().hex[:8]}@example.org", PASSWORD, person=person)
     grants = [(Role.HEAD_OF_ENTITY, entities[i]) for i in viewer["head"]] + [(Role.FOCAL_POINT, entities[i]) for i in viewer["focal"]]
     grants += [(Role.ETHICS_OFFICE, None)] if viewer["ethics_office"] else []
     RoleGrant.objects.bulk_create([RoleGrant(user=user, role=role, entity=entity) for role, entity in grants])

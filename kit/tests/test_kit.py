@@ -1,11 +1,11 @@
 """The dialogue kit: the Ethics Office edits every part of it; leaders and participants read
 their guide once it is published, and a participant never sees the leader's notes.
 
-Personas on the contracts' sample organization (cycle 2026):
-- eve: Ethics Office, not in the organization file;
-- fiona: focal point of E00 (S000010, no reports);
-- nala: S000003, a manager in E00;
-- tatiana: S000058, a participant with no reports, in E01.
+The named test people (cascade/testing.py), with cycle 2026:
+- people.ethics (Eve): the Ethics Office, not in the organization file;
+- people.focal (Fiona): focal point of E1, no reports;
+- people.leader (Lena): a manager in E1;
+- people.participant (Adam): a participant with no reports.
 """
 
 import pytest
@@ -13,6 +13,7 @@ from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from django.urls import reverse
 
+from cascade.testing import login
 from core.models import AuditEntry
 from demo.kit import DEMO_KIT, load_demo_kit
 from kit.models import AgendaItem, DiscussionQuestion, Kit, Scenario, ScenarioFormat
@@ -31,13 +32,8 @@ GUIDELINES_START = DEMO_KIT.guidelines.split("\n")[0]
 
 
 @pytest.fixture
-def org(db, formats_dir):
-    call_command("import_org", str(formats_dir / "sample-org.csv"))
+def cycle(people) -> Cycle:
     call_command("open_cycle", year=YEAR, topic="Gifts and favours", opens="2026-09-01", deadline="2026-12-31")
-
-
-@pytest.fixture
-def cycle(org) -> Cycle:
     return Cycle.objects.get(year=YEAR)
 
 
@@ -65,8 +61,8 @@ def audit_actions(user) -> list[str]:
 # --- editing --------------------------------------------------------------------------------
 
 
-def test_ethics_office_starts_a_kit_with_the_standard_agenda(client, eve, cycle):
-    client.force_login(eve)
+def test_ethics_office_starts_a_kit_with_the_standard_agenda(client, people, cycle):
+    login(client, people.ethics)
     assert "Start the kit" in client.get(url("edit")).content.decode()
 
     data = fields("kit", language="fr", why_it_matters="Parce que.", key_lessons="Une\nDeux", ground_rules="", guidelines="")
@@ -76,34 +72,34 @@ def test_ethics_office_starts_a_kit_with_the_standard_agenda(client, eve, cycle)
     kit = Kit.objects.get(cycle=cycle)
     assert (kit.language, kit.why_it_matters, kit.key_lessons, kit.published) == ("fr", "Parce que.", "Une\nDeux", False)
     assert [item.minutes for item in kit.agenda.all()] == [10, 10, 65, 5]
-    assert audit_actions(eve) == ["kit.create"]
+    assert audit_actions(people.ethics.user) == ["kit.create"]
 
 
-def test_ethics_office_edits_the_kit_texts(client, eve, kit):
-    client.force_login(eve)
+def test_ethics_office_edits_the_kit_texts(client, people, kit):
+    login(client, people.ethics)
     data = fields("kit", language="en", why_it_matters="Trust.", key_lessons="Ask first", ground_rules="Listen", guidelines="Keep time")
 
     client.post(url("edit"), data)
 
     kit.refresh_from_db()
     assert (kit.why_it_matters, kit.key_lessons, kit.ground_rules, kit.guidelines) == ("Trust.", "Ask first", "Listen", "Keep time")
-    assert audit_actions(eve) == ["kit.save"]
+    assert audit_actions(people.ethics.user) == ["kit.save"]
 
 
-def test_ethics_office_edits_an_agenda_item(client, eve, kit):
+def test_ethics_office_edits_an_agenda_item(client, people, kit):
     item = kit.agenda.get(order=2)
-    client.force_login(eve)
+    login(client, people.ethics)
 
     response = client.post(url("agenda_edit", item.pk), fields(f"agenda-{item.pk}", title="Your story", minutes=12, guidance="Tell it."))
 
     assert response.url.endswith(f"#agenda-{item.pk}")
     item.refresh_from_db()
     assert (item.title, item.minutes, item.guidance) == ("Your story", 12, "Tell it.")
-    assert audit_actions(eve) == ["kit.agenda.save"]
+    assert audit_actions(people.ethics.user) == ["kit.agenda.save"]
 
 
-def test_ethics_office_adds_moves_and_removes_an_agenda_item(client, eve, kit):
-    client.force_login(eve)
+def test_ethics_office_adds_moves_and_removes_an_agenda_item(client, people, kit):
+    login(client, people.ethics)
 
     client.post(url("agenda_add"), fields("agenda-new", title="Break", minutes=3, guidance=""))
     added = kit.agenda.get(title="Break")
@@ -113,12 +109,12 @@ def test_ethics_office_adds_moves_and_removes_an_agenda_item(client, eve, kit):
     client.post(url("agenda_delete", added.pk))
 
     assert list(kit.agenda.values_list("order", "title")) == [(1, "Introduction"), (2, "Opening activity"), (3, "Scenario discussions"), (4, "Conclusion")]
-    assert audit_actions(eve) == ["kit.agenda.save", "kit.agenda.move", "kit.agenda.delete"]
+    assert audit_actions(people.ethics.user) == ["kit.agenda.save", "kit.agenda.move", "kit.agenda.delete"]
 
 
-def test_ethics_office_edits_a_scenario(client, eve, kit):
+def test_ethics_office_edits_a_scenario(client, people, kit):
     scenario = first_scenario(kit)
-    client.force_login(eve)
+    login(client, people.ethics)
     data = fields(
         f"scenario-{scenario.pk}",
         title="The basket",
@@ -139,12 +135,12 @@ def test_ethics_office_edits_a_scenario(client, eve, kit):
         "Decline",
         "Helpline",
     )
-    assert audit_actions(eve) == ["kit.scenario.save"]
+    assert audit_actions(people.ethics.user) == ["kit.scenario.save"]
 
 
-def test_video_scenario_without_a_link_is_refused_and_shown_again(client, eve, kit):
+def test_video_scenario_without_a_link_is_refused_and_shown_again(client, people, kit):
     scenario = first_scenario(kit)
-    client.force_login(eve)
+    login(client, people.ethics)
     data = fields(f"scenario-{scenario.pk}", title="Film", format=ScenarioFormat.VIDEO, text="Watch", video_url="")
 
     response = client.post(url("scenario_edit", scenario.pk), data)
@@ -153,11 +149,11 @@ def test_video_scenario_without_a_link_is_refused_and_shown_again(client, eve, k
     assert "A video scenario needs the link to its video." in response.content.decode()
     scenario.refresh_from_db()
     assert scenario.title == DEMO_KIT.scenarios[0].title
-    assert not AuditEntry.objects.filter(actor=eve).exists()
+    assert not AuditEntry.objects.filter(actor=people.ethics.user).exists()
 
 
-def test_ethics_office_adds_a_scenario_with_a_question(client, eve, kit):
-    client.force_login(eve)
+def test_ethics_office_adds_a_scenario_with_a_question(client, people, kit):
+    login(client, people.ethics)
 
     client.post(
         url("scenario_add"), fields("scenario-new", title="The lift", format="written", text="A ride home.", video_url="", key_messages="", resources="")
@@ -177,13 +173,13 @@ def test_ethics_office_adds_a_scenario_with_a_question(client, eve, kit):
         "Timing",
         "Paragraph 1",
     )
-    assert audit_actions(eve) == ["kit.scenario.save", "kit.question.save"]
+    assert audit_actions(people.ethics.user) == ["kit.scenario.save", "kit.question.save"]
 
 
-def test_ethics_office_edits_moves_and_removes_a_question(client, eve, kit):
+def test_ethics_office_edits_moves_and_removes_a_question(client, people, kit):
     scenario = first_scenario(kit)
     first, second, third = scenario.questions.order_by("order")
-    client.force_login(eve)
+    login(client, people.ethics)
 
     client.post(
         url("question_edit", second.pk),
@@ -195,24 +191,24 @@ def test_ethics_office_edits_moves_and_removes_a_question(client, eve, kit):
     second.refresh_from_db()
     assert (second.text, second.important_points, second.references) == ("New?", "Point", "Ref")
     assert list(scenario.questions.order_by("order").values_list("pk", "order")) == [(second.pk, 1), (third.pk, 2)]
-    assert audit_actions(eve) == ["kit.question.save", "kit.question.move", "kit.question.delete"]
+    assert audit_actions(people.ethics.user) == ["kit.question.save", "kit.question.move", "kit.question.delete"]
 
 
-def test_ethics_office_reorders_and_removes_scenarios(client, eve, kit):
+def test_ethics_office_reorders_and_removes_scenarios(client, people, kit):
     hamper, conference, neighbour = kit.scenarios.order_by("order")
-    client.force_login(eve)
+    login(client, people.ethics)
 
     client.post(url("scenario_move", neighbour.pk), {"direction": "up"})
     client.post(url("scenario_delete", hamper.pk))
 
     assert list(kit.scenarios.order_by("order").values_list("pk", "order")) == [(neighbour.pk, 1), (conference.pk, 2)]
     assert not DiscussionQuestion.objects.filter(scenario_id=hamper.pk).exists()
-    assert audit_actions(eve) == ["kit.scenario.move", "kit.scenario.delete"]
+    assert audit_actions(people.ethics.user) == ["kit.scenario.move", "kit.scenario.delete"]
 
 
-def test_htmx_edit_answers_with_the_changed_fragment(client, eve, kit):
+def test_htmx_edit_answers_with_the_changed_fragment(client, people, kit):
     item = kit.agenda.get(order=1)
-    client.force_login(eve)
+    login(client, people.ethics)
 
     response = client.post(
         url("agenda_edit", item.pk), fields(f"agenda-{item.pk}", title="Welcome", minutes=10, guidance=""), headers={"HX-Request": "true"}
@@ -228,9 +224,9 @@ def test_htmx_edit_answers_with_the_changed_fragment(client, eve, kit):
     assert item.title == "Welcome"
 
 
-def test_htmx_question_edit_with_errors_returns_the_scenario_with_the_error(client, eve, kit):
+def test_htmx_question_edit_with_errors_returns_the_scenario_with_the_error(client, people, kit):
     question = first_scenario(kit).questions.first()
-    client.force_login(eve)
+    login(client, people.ethics)
 
     response = client.post(url("question_edit", question.pk), fields(f"question-{question.pk}", text=""), headers={"HX-Request": "true"})
 
@@ -241,15 +237,15 @@ def test_htmx_question_edit_with_errors_returns_the_scenario_with_the_error(clie
     assert question.text == DEMO_KIT.scenarios[0].questions[0].text
 
 
-def test_edit_page_shows_every_part(client, eve, kit):
-    client.force_login(eve)
+def test_edit_page_shows_every_part(client, people, kit):
+    login(client, people.ethics)
     page = client.get(url("edit")).content.decode()
     for text in (DEMO_KIT.agenda[2][0], DEMO_KIT.scenarios[2].title, DEMO_KIT.scenarios[1].questions[2].text, IMPORTANT_POINT):
         assert text in page
 
 
-def test_ethics_office_withdraws_and_publishes_the_kit(client, eve, kit):
-    client.force_login(eve)
+def test_ethics_office_withdraws_and_publishes_the_kit(client, people, kit):
+    login(client, people.ethics)
 
     client.post(url("publish"), {"publish": "", "confirm": "on"})
     kit.refresh_from_db()
@@ -257,21 +253,21 @@ def test_ethics_office_withdraws_and_publishes_the_kit(client, eve, kit):
     client.post(url("publish"), {"publish": "on", "confirm": "on"})
     kit.refresh_from_db()
     assert kit.published
-    assert audit_actions(eve) == ["kit.unpublish", "kit.publish"]
+    assert audit_actions(people.ethics.user) == ["kit.unpublish", "kit.publish"]
 
 
-def test_withdrawing_a_published_kit_asks_for_confirmation(client, eve, kit):
-    client.force_login(eve)
+def test_withdrawing_a_published_kit_asks_for_confirmation(client, people, kit):
+    login(client, people.ethics)
     page = client.get(url("edit")).content.decode()
     assert 'id="confirm-withdraw" name="confirm" required' in page
     response = client.post(url("publish"), {"publish": ""}, follow=True)
     assert "Confirm that you want to withdraw the kit" in response.content.decode()
     kit.refresh_from_db()
-    assert kit.published and audit_actions(eve) == []
+    assert kit.published and audit_actions(people.ethics.user) == []
 
 
-def test_publishing_with_languages_incomplete_lists_each_share_and_asks_for_confirmation(client, eve, kit):
-    client.force_login(eve)
+def test_publishing_with_languages_incomplete_lists_each_share_and_asks_for_confirmation(client, people, kit):
+    login(client, people.ethics)
     client.post(url("publish"), {"publish": "", "confirm": "on"})
     page = client.get(url("edit")).content.decode()
     assert 'id="confirm-publish" name="confirm" required' in page
@@ -282,15 +278,15 @@ def test_publishing_with_languages_incomplete_lists_each_share_and_asks_for_conf
     assert not kit.published
 
 
-def test_an_incomplete_kit_cannot_be_published(client, eve, cycle):
-    client.force_login(eve)
+def test_an_incomplete_kit_cannot_be_published(client, people, cycle):
+    login(client, people.ethics)
     client.post(url("edit"), fields("kit", language="en", why_it_matters="", key_lessons="", ground_rules="", guidelines=""))
 
     response = client.post(url("publish"), {"publish": "on"}, follow=True)
 
     assert "The kit cannot be published yet" in response.content.decode()
     assert not Kit.objects.get(cycle=cycle).published
-    assert audit_actions(eve) == ["kit.create"]
+    assert audit_actions(people.ethics.user) == ["kit.create"]
 
 
 EDIT_PAGES = [
@@ -312,10 +308,10 @@ EDIT_PAGES = [
 ]
 
 
-@pytest.mark.parametrize("persona", ["fiona", "nala"])
-def test_focal_point_and_manager_get_404_on_every_edit_page(client, kit, persona, request):
+@pytest.mark.parametrize("persona", ["focal", "leader"])
+def test_focal_point_and_manager_get_404_on_every_edit_page(client, people, kit, persona):
     ids = {"agenda": kit.agenda.first().pk, "scenario": first_scenario(kit).pk, "question": DiscussionQuestion.objects.first().pk}
-    client.force_login(request.getfixturevalue(persona))
+    login(client, getattr(people, persona))
     for method, name, args in EDIT_PAGES:
         target = url(name, *(ids[a] for a in args))
         response = client.get(target) if method == "GET" else client.post(target, {"direction": "up", "publish": ""})
@@ -328,8 +324,8 @@ def test_focal_point_and_manager_get_404_on_every_edit_page(client, kit, persona
 # --- the guides -----------------------------------------------------------------------------
 
 
-def test_participant_guide_shows_questions_but_never_leader_notes(client, tatiana, kit):
-    client.force_login(tatiana)
+def test_participant_guide_shows_questions_but_never_leader_notes(client, people, kit):
+    login(client, people.participant)
 
     page = client.get(url("participant")).content.decode()
 
@@ -346,8 +342,8 @@ def test_participant_guide_shows_questions_but_never_leader_notes(client, tatian
     assert REFERENCE in resources and REFERENCE not in page.split('<section class="kit-resources"', 1)[0]
 
 
-def test_leader_guide_shows_important_points_and_references(client, nala, kit):
-    client.force_login(nala)
+def test_leader_guide_shows_important_points_and_references(client, people, kit):
+    login(client, people.leader)
 
     page = client.get(url("leader")).content.decode()
 
@@ -355,32 +351,32 @@ def test_leader_guide_shows_important_points_and_references(client, nala, kit):
         assert text in page
 
 
-def test_participant_gets_404_for_the_leader_guide(client, tatiana, kit):
-    client.force_login(tatiana)
+def test_participant_gets_404_for_the_leader_guide(client, people, kit):
+    login(client, people.participant)
     assert client.get(url("leader")).status_code == 404
 
 
-def test_unpublished_kit_is_404_for_participants_and_leaders_but_readable_by_ethics_office(client, tatiana, nala, eve, kit):
+def test_unpublished_kit_is_404_for_participants_and_leaders_but_readable_by_ethics_office(client, people, kit):
     Kit.objects.filter(pk=kit.pk).update(published=False)
-    client.force_login(tatiana)
+    login(client, people.participant)
     assert client.get(url("participant")).status_code == 404
-    client.force_login(nala)
+    login(client, people.leader)
     assert client.get(url("leader")).status_code == 404
     assert client.get(url("participant")).status_code == 404
-    client.force_login(eve)
+    login(client, people.ethics)
     page = client.get(url("leader")).content.decode()
     assert "Draft: this kit is not published yet" in page and IMPORTANT_POINT in page
 
 
-def test_guides_are_printable(client, nala, kit):
-    client.force_login(nala)
+def test_guides_are_printable(client, people, kit):
+    login(client, people.leader)
     page = client.get(url("leader")).content.decode()
     assert "css/kit.css" in page
     assert "@media print" in open(finders.find("css/kit.css"), encoding="utf-8").read()
 
 
-def test_kit_link_sends_each_role_to_its_page(client, eve, nala, tatiana, kit):
-    expected = {eve: url("edit"), nala: url("leader"), tatiana: url("participant")}
+def test_kit_link_sends_each_role_to_its_page(client, people, kit):
+    expected = {people.ethics.user: url("edit"), people.leader.user: url("leader"), people.participant.user: url("participant")}
     for user, target in expected.items():
         client.force_login(user)
         assert client.get(reverse("kit:current")).url == target
@@ -394,8 +390,8 @@ def _grow(kit, actor, scenarios: int):
 
 
 @pytest.mark.parametrize("page", ["participant", "leader"])
-def test_guide_pages_make_the_same_few_queries_whatever_the_kit_size(client, nala, kit, page, django_assert_max_num_queries):
-    client.force_login(nala)
+def test_guide_pages_make_the_same_few_queries_whatever_the_kit_size(client, people, kit, page, django_assert_max_num_queries):
+    login(client, people.leader)
     client.get(url(page))  # warm the session
     with django_assert_max_num_queries(14):
         small = client.get(url(page))
@@ -406,8 +402,8 @@ def test_guide_pages_make_the_same_few_queries_whatever_the_kit_size(client, nal
     assert "Question 5.2" in large.content.decode()
 
 
-def test_edit_page_queries_do_not_grow_with_the_kit(client, eve, kit, django_assert_max_num_queries):
-    client.force_login(eve)
+def test_edit_page_queries_do_not_grow_with_the_kit(client, people, kit, django_assert_max_num_queries):
+    login(client, people.ethics)
     _grow(kit, None, 6)
     with django_assert_max_num_queries(16):
         assert client.get(url("edit")).status_code == 200

@@ -2,12 +2,12 @@
 their language where a translation exists, else the original, marked as such and named by its
 `lang` attribute; the participant guide never shows the leader's notes, in any language.
 
-Personas on the contracts' sample organization (cycle 2026, the demo kit in English, partly
-translated into French and Spanish by `load_demo_kit`):
-- eve: Ethics Office;
-- fiona: focal point of E00;
-- nala: S000003, a manager in E00;
-- tatiana: S000058, a participant with no reports.
+The named test people (cascade/testing.py), with cycle 2026 and the demo kit in English, partly
+translated into French and Spanish by `load_demo_kit`:
+- people.ethics (Eve): the Ethics Office, who translates;
+- people.focal (Fiona): focal point of E1;
+- people.leader (Lena): a manager, who leads session T1;
+- people.participant (Adam): a participant with no reports, invited to T1.
 """
 
 import datetime
@@ -23,7 +23,7 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext, ngettext
 
-from accounts.tests.personas import PASSWORD
+from cascade.testing import PASSWORD, login
 from conftest import browser_login
 from core.models import AuditEntry
 from demo.kit import DEMO_KIT, FRENCH, load_demo_kit
@@ -46,13 +46,8 @@ FRENCH_POINT = escape(FRENCH.questions[(1, 1)]["important_points"][0])
 
 
 @pytest.fixture
-def org(db, formats_dir):
-    call_command("import_org", str(formats_dir / "sample-org.csv"))
+def kit(people) -> Kit:
     call_command("open_cycle", year=YEAR, topic=TOPIC, opens="2026-09-01", deadline="2026-12-31")
-
-
-@pytest.fixture
-def kit(org) -> Kit:
     return load_demo_kit(Cycle.objects.get(year=YEAR))
 
 
@@ -60,8 +55,8 @@ def url(name, *args):
     return reverse(f"kit:{name}", args=[YEAR, *args])
 
 
-def read_in(client, user, language):
-    client.force_login(user)
+def read_in(client, persona, language):
+    login(client, persona)
     client.cookies.load({"django_language": language})
 
 
@@ -100,9 +95,9 @@ def translations(kit, language) -> dict:
 # --- the Ethics Office's page --------------------------------------------------------------
 
 
-def test_ethics_office_saves_a_translation_of_several_texts_at_once(client, eve, kit):
+def test_ethics_office_saves_a_translation_of_several_texts_at_once(client, people, kit):
     hamper = scenarios(kit)[0]
-    client.force_login(eve)
+    login(client, people.ethics)
     data = {
         field_name("kit", kit, "why_it_matters"): "Почему это важно.",
         field_name("scenario", hamper, "title"): "Корзина после контракта",
@@ -119,15 +114,15 @@ def test_ethics_office_saves_a_translation_of_several_texts_at_once(client, eve,
     }
     row = KitTranslation.objects.get(kit=kit, language="ru", part="scenario", field="title")
     assert row.source_digest == digest(HAMPER.title)
-    entry = AuditEntry.objects.get(actor=eve)
+    entry = AuditEntry.objects.get(actor=people.ethics.user)
     assert (entry.action, entry.target, entry.detail) == ("kit.translation.save", "kit 2026 ru", {"language": "ru", "saved": 3, "removed": 0})
     page = client.get(url("translations", "ru")).content.decode()
     assert "Корзина после контракта" in page and 'lang="ru"' in page
 
 
-def test_translation_page_shows_each_original_beside_a_labelled_field(client, eve, kit):
+def test_translation_page_shows_each_original_beside_a_labelled_field(client, people, kit):
     hamper = scenarios(kit)[0]
-    client.force_login(eve)
+    login(client, people.ethics)
 
     page = client.get(url("translations", "fr")).content.decode()
 
@@ -139,10 +134,10 @@ def test_translation_page_shows_each_original_beside_a_labelled_field(client, ev
     assert "<legend>Scenario 1</legend>" in page and "<legend>Scenario 1, question 2</legend>" in page
 
 
-def test_a_bad_form_changes_nothing(client, eve, kit):
+def test_a_bad_form_changes_nothing(client, people, kit):
     hamper = scenarios(kit)[0]
     before = translations(kit, "fr")
-    client.force_login(eve)
+    login(client, people.ethics)
     data = {
         field_name("kit", kit, "why_it_matters"): "Autre chose.",
         field_name("scenario", hamper, "title"): "x" * 201,  # longer than a title may be
@@ -153,12 +148,12 @@ def test_a_bad_form_changes_nothing(client, eve, kit):
     assert response.status_code == 200
     assert "Ensure this value has at most 200 characters (it has 201)." in response.content.decode()
     assert translations(kit, "fr") == before
-    assert not AuditEntry.objects.filter(action="kit.translation.save", actor=eve).exists()
+    assert not AuditEntry.objects.filter(action="kit.translation.save", actor=people.ethics.user).exists()
 
 
-def test_an_emptied_field_removes_its_translation_and_keeps_the_others(client, eve, kit):
+def test_an_emptied_field_removes_its_translation_and_keeps_the_others(client, people, kit):
     before = translations(kit, "fr")
-    client.force_login(eve)
+    login(client, people.ethics)
     data = {f"{part}-{object_id}-{field}": text for (part, object_id, field), text in before.items()}
     data[field_name("kit", kit, "why_it_matters")] = ""
 
@@ -167,14 +162,14 @@ def test_an_emptied_field_removes_its_translation_and_keeps_the_others(client, e
     after = translations(kit, "fr")
     assert ("kit", kit.pk, "why_it_matters") not in after
     assert after == {key: text for key, text in before.items() if key != ("kit", kit.pk, "why_it_matters")}
-    assert AuditEntry.objects.get(actor=eve).detail == {"language": "fr", "saved": 0, "removed": 1}
+    assert AuditEntry.objects.get(actor=people.ethics.user).detail == {"language": "fr", "saved": 0, "removed": 1}
 
 
-def test_a_translation_whose_original_changed_is_flagged_until_confirmed(client, eve, kit):
+def test_a_translation_whose_original_changed_is_flagged_until_confirmed(client, people, kit):
     hamper = scenarios(kit)[0]
-    scenario_save(actor=eve, kit=kit, scenario=hamper, title="The hamper", format=hamper.format, text=hamper.text)
+    scenario_save(actor=people.ethics.user, kit=kit, scenario=hamper, title="The hamper", format=hamper.format, text=hamper.text)
     name = field_name("scenario", hamper, "title")
-    client.force_login(eve)
+    login(client, people.ethics)
 
     page = client.get(url("translations", "fr")).content.decode()
     assert f'<p class="kit-warning" id="stale-{name}">Possibly out of date' in page
@@ -185,11 +180,13 @@ def test_a_translation_whose_original_changed_is_flagged_until_confirmed(client,
 
     row = KitTranslation.objects.get(kit=kit, language="fr", part="scenario", object_id=hamper.pk, field="title")
     assert (row.text, row.source_digest) == (FRENCH_HAMPER, digest("The hamper"))
-    assert "Possibly out of date" not in client.get(url("translations", "fr")).content.decode()
+    confirmed = client.get(url("translations", "fr"))
+    assert confirmed.status_code == 200 and f'value="{FRENCH_HAMPER}"' in confirmed.content.decode()  # the page rendered, with the translation
+    assert "Possibly out of date" not in confirmed.content.decode()
 
 
-def test_kit_edit_page_shows_how_complete_each_language_is(client, eve, kit):
-    client.force_login(eve)
+def test_kit_edit_page_shows_how_complete_each_language_is(client, people, kit):
+    login(client, people.ethics)
     total = len(all_texts(kit))
     french = len(translations(kit, "fr"))
 
@@ -200,10 +197,10 @@ def test_kit_edit_page_shows_how_complete_each_language_is(client, eve, kit):
     assert url("translations", "en") not in page  # the kit's own language
 
 
-@pytest.mark.parametrize("persona", ["fiona", "nala", "tatiana"])
-def test_everyone_but_the_ethics_office_gets_404_on_the_translation_page(client, kit, persona, request):
+@pytest.mark.parametrize("persona", ["focal", "leader", "participant"])
+def test_everyone_but_the_ethics_office_gets_404_on_the_translation_page(client, people, kit, persona):
     before = translations(kit, "fr")
-    client.force_login(request.getfixturevalue(persona))
+    login(client, getattr(people, persona))
 
     assert client.get(url("translations", "fr")).status_code == 404
     response = client.post(url("translations", "fr"), {field_name("kit", kit, "why_it_matters"): "Piraté."})
@@ -213,8 +210,8 @@ def test_everyone_but_the_ethics_office_gets_404_on_the_translation_page(client,
     assert not AuditEntry.objects.filter(action="kit.translation.save", actor__isnull=False).exists()
 
 
-def test_the_kits_own_language_and_unknown_ones_are_404(client, eve, kit):
-    client.force_login(eve)
+def test_the_kits_own_language_and_unknown_ones_are_404(client, people, kit):
+    login(client, people.ethics)
     assert client.get(url("translations", "en")).status_code == 404
     assert client.get(url("translations", "de")).status_code == 404
     assert client.get(reverse("kit:translations", args=[2030, "fr"])).status_code == 404
@@ -228,8 +225,8 @@ def test_the_translation_page_asks_to_log_in_first(client, kit):
 # --- what readers see ----------------------------------------------------------------------
 
 
-def test_french_reader_sees_french_where_translated_and_the_original_marked_elsewhere(client, tatiana, kit):
-    read_in(client, tatiana, "fr")
+def test_french_reader_sees_french_where_translated_and_the_original_marked_elsewhere(client, people, kit):
+    read_in(client, people.participant, "fr")
 
     page = client.get(url("participant")).content.decode()
 
@@ -247,8 +244,8 @@ def test_french_reader_sees_french_where_translated_and_the_original_marked_else
     assert f'<div class="kit-text kit-text-video" lang="en" dir="ltr"><p>{NEIGHBOUR.text.split(chr(10))[0]}' in untranslated
 
 
-def test_english_reader_of_an_english_kit_sees_no_marker(client, nala, kit):
-    read_in(client, nala, "en")
+def test_english_reader_of_an_english_kit_sees_no_marker(client, people, kit):
+    read_in(client, people.leader, "en")
 
     page = client.get(url("leader")).content.decode()
 
@@ -257,8 +254,8 @@ def test_english_reader_of_an_english_kit_sees_no_marker(client, nala, kit):
     assert '<div lang="en" dir="ltr">' in page and '<div lang="fr"' not in page
 
 
-def test_reader_of_a_language_with_no_translation_gets_one_note_for_the_page(client, nala, kit):
-    read_in(client, nala, "ru")
+def test_reader_of_a_language_with_no_translation_gets_one_note_for_the_page(client, people, kit):
+    read_in(client, people.leader, "ru")
 
     page = client.get(url("leader")).content.decode()
 
@@ -269,9 +266,9 @@ def test_reader_of_a_language_with_no_translation_gets_one_note_for_the_page(cli
     assert f'<h1 lang="en" dir="ltr">{TOPIC}</h1>' in page
 
 
-def test_arabic_original_is_marked_right_to_left_for_an_english_reader(client, nala, kit):
+def test_arabic_original_is_marked_right_to_left_for_an_english_reader(client, people, kit):
     Kit.objects.filter(pk=kit.pk).update(language="ar")
-    read_in(client, nala, "en")
+    read_in(client, people.leader, "en")
 
     page = client.get(url("leader")).content.decode()
 
@@ -280,11 +277,11 @@ def test_arabic_original_is_marked_right_to_left_for_an_english_reader(client, n
 
 
 @pytest.mark.parametrize("language", ["fr", "es", "ru", "ar", "zh-hans", "en"])
-def test_participant_guide_never_shows_leader_notes_in_any_language(client, tatiana, kit, language):
+def test_participant_guide_never_shows_leader_notes_in_any_language(client, people, kit, language):
     for code in ("fr", "es", "ru", "ar", "zh"):
         secrets = {source.key: f"SECRET {code} {n}" for n, source in enumerate(all_texts(kit)) if source.leader_only}
         kit_translation_save(actor=None, kit=kit, language=code, texts=secrets)
-    read_in(client, tatiana, language)
+    read_in(client, people.participant, language)
 
     page = client.get(url("participant")).content.decode()
 
@@ -296,8 +293,8 @@ def test_participant_guide_never_shows_leader_notes_in_any_language(client, tati
         assert gettext("List of resources (Appendix D)") in page  # the page rendered, whole
 
 
-def test_participant_guide_lists_the_resources_and_references_as_appendix_d(client, tatiana, kit):
-    read_in(client, tatiana, "en")
+def test_participant_guide_lists_the_resources_and_references_as_appendix_d(client, people, kit):
+    read_in(client, people.participant, "en")
     response = client.get(url("participant"))
     assert response.status_code == 200
     resources = between(response.content.decode(), '<section class="kit-resources"', "</section>")
@@ -306,8 +303,8 @@ def test_participant_guide_lists_the_resources_and_references_as_appendix_d(clie
     assert escape(HAMPER.questions[0].important_points[0]) not in resources
 
 
-def test_participant_guide_links_a_preview_of_the_assessment(client, tatiana, kit):
-    read_in(client, tatiana, "en")
+def test_participant_guide_links_a_preview_of_the_assessment(client, people, kit):
+    read_in(client, people.participant, "en")
     page = client.get(url("participant")).content.decode()
     assert f'href="{reverse("feedback:assess_preview")}"' in page
     preview = client.get(reverse("feedback:assess_preview"))
@@ -317,8 +314,8 @@ def test_participant_guide_links_a_preview_of_the_assessment(client, tatiana, ki
     assert "<form" not in text.split('<main id="main"', 1)[1]
 
 
-def test_leader_guide_in_french_shows_the_french_leader_notes(client, nala, kit):
-    read_in(client, nala, "fr")
+def test_leader_guide_in_french_shows_the_french_leader_notes(client, people, kit):
+    read_in(client, people.leader, "fr")
 
     page = client.get(url("leader")).content.decode()
 
@@ -343,8 +340,8 @@ def test_reader_loads_a_kits_translations_in_one_query(kit, django_assert_num_qu
     assert FRENCH_HAMPER in texts and "Question 4" in texts
 
 
-def test_guide_in_french_makes_the_same_few_queries_whatever_the_kit_size(client, nala, kit, django_assert_max_num_queries):
-    read_in(client, nala, "fr")
+def test_guide_in_french_makes_the_same_few_queries_whatever_the_kit_size(client, people, kit, django_assert_max_num_queries):
+    read_in(client, people.leader, "fr")
     client.get(url("leader"))  # warm the session
     with django_assert_max_num_queries(15):  # one more than in the kit's own language
         small = client.get(url("leader"))
@@ -360,21 +357,21 @@ def test_guide_in_french_makes_the_same_few_queries_whatever_the_kit_size(client
 
 
 @pytest.fixture
-def session(kit, nala, tatiana):
+def session(kit, people):
     session = Session.objects.create(
         cycle=kit.cycle,
-        leader=nala.person,
+        leader=people.leader.person,
         ref="T1",
         date=datetime.date(2026, 10, 15),
         starts_at=timezone.make_aware(datetime.datetime(2026, 10, 15, 10)),
     )
-    Invitation.objects.create(session=session, person=tatiana.person)
+    Invitation.objects.create(session=session, person=people.participant.person)
     return session
 
 
-def test_invitee_votes_on_titles_in_their_language_with_the_originals_marked(client, tatiana, session, kit):
+def test_invitee_votes_on_titles_in_their_language_with_the_originals_marked(client, people, session, kit):
     hamper, conference, neighbour = scenarios(kit)
-    read_in(client, tatiana, "fr")
+    read_in(client, people.participant, "fr")
 
     page = client.get(reverse("dialogues:my_invitations")).content.decode()
 
@@ -383,14 +380,14 @@ def test_invitee_votes_on_titles_in_their_language_with_the_originals_marked(cli
     assert page.count(marker("fr", partly=True)) == 1
 
 
-def test_invitee_reading_the_kits_language_sees_no_marker(client, tatiana, session):
-    read_in(client, tatiana, "en")
+def test_invitee_reading_the_kits_language_sees_no_marker(client, people, session):
+    read_in(client, people.participant, "en")
     page = client.get(reverse("dialogues:my_invitations")).content.decode()
     assert HAMPER.title in page and "original language" not in page
 
 
-def test_the_vote_list_links_each_scenario_in_the_participant_guide(client, tatiana, session, kit):
-    read_in(client, tatiana, "fr")
+def test_the_vote_list_links_each_scenario_in_the_participant_guide(client, people, session, kit):
+    read_in(client, people.participant, "fr")
     page = client.get(reverse("dialogues:my_invitations")).content.decode()
     guide = url("participant")
     for scenario in scenarios(kit):
@@ -398,10 +395,10 @@ def test_the_vote_list_links_each_scenario_in_the_participant_guide(client, tati
     assert f'#scenario-{scenarios(kit)[0].pk}-title" lang="fr" dir="ltr">{FRENCH_HAMPER}</a>' in page
 
 
-def test_facilitator_mode_shows_the_chosen_scenarios_in_the_leaders_language(client, nala, session, kit):
+def test_facilitator_mode_shows_the_chosen_scenarios_in_the_leaders_language(client, people, session, kit):
     hamper, conference, neighbour = scenarios(kit)
     session.scenarios.set([hamper, neighbour])
-    read_in(client, nala, "fr")
+    read_in(client, people.leader, "fr")
 
     page = client.get(reverse("dialogues:facilitate", args=[session.pk])).content.decode()
 
@@ -413,8 +410,8 @@ def test_facilitator_mode_shows_the_chosen_scenarios_in_the_leaders_language(cli
     assert 'data-title="Activité d&#x27;ouverture"' in page
 
 
-def test_leader_chooses_among_titles_in_their_language(client, nala, session, kit):
-    read_in(client, nala, "es")
+def test_leader_chooses_among_titles_in_their_language(client, people, session, kit):
+    read_in(client, people.leader, "es")
 
     page = client.get(reverse("dialogues:facilitate", args=[session.pk])).content.decode()
 
@@ -425,8 +422,8 @@ def test_leader_chooses_among_titles_in_their_language(client, nala, session, ki
     assert "kit-original" not in choice  # Spanish has every title
 
 
-def test_leader_reading_the_kits_language_chooses_among_the_original_titles(client, nala, session, kit):
-    read_in(client, nala, "en")
+def test_leader_reading_the_kits_language_chooses_among_the_original_titles(client, people, session, kit):
+    read_in(client, people.leader, "en")
 
     page = client.get(reverse("dialogues:facilitate", args=[session.pk])).content.decode()
 
@@ -434,11 +431,11 @@ def test_leader_reading_the_kits_language_chooses_among_the_original_titles(clie
     assert "kit-original" not in page
 
 
-def test_leader_sees_the_votes_on_titles_in_their_language(client, nala, session, kit):
+def test_leader_sees_the_votes_on_titles_in_their_language(client, people, session, kit):
     hamper, conference, neighbour = scenarios(kit)
     invitation = session.invitations.get()
     ScenarioVote.objects.bulk_create([ScenarioVote(invitation=invitation, scenario=s) for s in (hamper, neighbour)])
-    read_in(client, nala, "fr")
+    read_in(client, people.leader, "fr")
 
     page = client.get(reverse("dialogues:session_detail", args=[session.pk])).content.decode()
 
@@ -447,8 +444,8 @@ def test_leader_sees_the_votes_on_titles_in_their_language(client, nala, session
 
 
 @pytest.mark.time_machine(datetime.datetime(2026, 10, 20, 9, tzinfo=datetime.UTC))  # the session of 15 October is held: it can be reported
-def test_leader_reports_on_scenario_titles_in_their_language(client, nala, session, kit):
-    read_in(client, nala, "fr")
+def test_leader_reports_on_scenario_titles_in_their_language(client, people, session, kit):
+    read_in(client, people.leader, "fr")
 
     page = client.get(reverse("feedback:leader_feedback", args=[session.pk])).content.decode()
 
@@ -508,25 +505,25 @@ def _vnu(saved: list[tuple[str, str]]) -> list[str]:
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_translated_and_mixed_language_pages_pass_axe_and_the_html_checker(browser, live_server, eve, nala, tatiana, session, kit):
+def test_translated_and_mixed_language_pages_pass_axe_and_the_html_checker(browser, live_server, people, session, kit):
     hamper, conference, neighbour = scenarios(kit)
     session.scenarios.set([hamper, neighbour])
     visits = [
-        (eve, "en", url("edit")),
-        (eve, "en", url("translations", "fr")),
-        (eve, "ar", url("translations", "ru")),
-        (nala, "fr", url("leader")),
-        (nala, "fr", reverse("dialogues:facilitate", args=[session.pk])),
-        (nala, "ar", url("leader")),
-        (tatiana, "fr", url("participant")),
-        (tatiana, "fr", reverse("dialogues:my_invitations")),
-        (tatiana, "zh-hans", url("participant")),
+        (people.ethics, "en", url("edit")),
+        (people.ethics, "en", url("translations", "fr")),
+        (people.ethics, "ar", url("translations", "ru")),
+        (people.leader, "fr", url("leader")),
+        (people.leader, "fr", reverse("dialogues:facilitate", args=[session.pk])),
+        (people.leader, "ar", url("leader")),
+        (people.participant, "fr", url("participant")),
+        (people.participant, "fr", reverse("dialogues:my_invitations")),
+        (people.participant, "zh-hans", url("participant")),
     ]
     problems, saved = [], []
-    for user, language, path in visits:
+    for persona, language, path in visits:
         context = browser.new_context(locale="en-GB", bypass_csp=True)  # axe is injected as an inline script
         page = context.new_page()
-        browser_login(page, live_server, user.email, PASSWORD)
+        browser_login(page, live_server, persona.email, PASSWORD)
         context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
         response = page.goto(live_server.url + path)
         assert response.status == 200, path
@@ -540,9 +537,9 @@ def test_translated_and_mixed_language_pages_pass_axe_and_the_html_checker(brows
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_ethics_office_translates_a_title_and_a_russian_reader_sees_it(browser, page, live_server, eve, nala, kit):
+def test_ethics_office_translates_a_title_and_a_russian_reader_sees_it(browser, page, live_server, people, kit):
     hamper, conference, neighbour = scenarios(kit)
-    browser_login(page, live_server, eve.email, PASSWORD)
+    browser_login(page, live_server, people.ethics.email, PASSWORD)
     page.goto(live_server.url + url("edit"))
     page.get_by_role("link", name="Russian").click()
     page.get_by_role("group", name="Scenario 1", exact=True).get_by_label("Title").fill("Корзина после контракта")
@@ -552,7 +549,7 @@ def test_ethics_office_translates_a_title_and_a_russian_reader_sees_it(browser, 
 
     reader = browser.new_context(locale="en-GB")  # logs in in English, then reads in Russian
     russian = reader.new_page()
-    browser_login(russian, live_server, nala.email, PASSWORD)
+    browser_login(russian, live_server, people.leader.email, PASSWORD)
     reader.add_cookies([{"name": "django_language", "value": "ru", "url": live_server.url}])
     russian.goto(live_server.url + url("leader"))
     heading = russian.locator(f"#scenario-{hamper.pk}-title span[lang=ru]")

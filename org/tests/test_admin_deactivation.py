@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Role, RoleGrant, User
-from accounts.tests.personas import PASSWORD, make_user
+from cascade.testing import PASSWORD, make_user
 from core.models import AuditEntry
 from org.models import Entity, Person
 

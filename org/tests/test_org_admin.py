@@ -1,7 +1,8 @@
 """The organization administrator (issue 10, item 6): loads the organization file and sees its
 people, and nothing of attendance or feedback. The Ethics Office no longer imports it.
 
-Personas on the contracts' sample organization (cycle 2026, sessions R1 to R10):
+Personas on the contracts' sample organization (`sample_org` of cascade/testing.py, cycle 2026,
+sessions R1 to R10: these tests import the organization file again with a row less):
 - olga: organization administrator, not in the organization file;
 - eve: Ethics Office, not in the organization file.
 """
@@ -11,13 +12,12 @@ import datetime
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from accounts.models import Role, RoleGrant
 from accounts.scope import scope_for
-from accounts.tests.personas import make_user
+from cascade.testing import make_user
 from dialogues.models import Session
 from org.models import Entity, Person
 
@@ -29,19 +29,12 @@ def _november():
 
 
 @pytest.fixture
-def org(db, formats_dir):
-    call_command("import_org", str(formats_dir / "sample-org.csv"), stdout=open("/dev/null", "w"))
-    call_command("open_cycle", year=2026, topic="Speaking up", opens="2026-09-01", deadline="2026-12-31", stdout=open("/dev/null", "w"))
-    call_command("import_attendance", str(formats_dir / "sample-attendance.csv"), cycle=2026, stdout=open("/dev/null", "w"))
-
-
-@pytest.fixture
-def olga(org):
+def olga(sample_org):
     return make_user("olga@example.org", None, (Role.ORG_ADMIN, None))
 
 
 @pytest.fixture
-def eve(org):
+def eve(sample_org):
     return make_user("eve@example.org", None, (Role.ETHICS_OFFICE, None))
 
 

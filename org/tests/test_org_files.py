@@ -14,6 +14,7 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from accounts.models import Role, RoleGrant, User
+from cascade.testing import PASSWORD
 from core.tabular import read_table
 from org.models import Person
 from org.services import org_import
@@ -283,7 +284,7 @@ def test_service_blocks_a_mass_change_and_writes_nothing(twenty):
 
 @pytest.fixture
 def olga(db):
-    user = User.objects.create_user("olga@example.org", "a-long-test-password")
+    user = User.objects.create_user("olga@example.org", PASSWORD)
     RoleGrant.objects.create(user=user, role=Role.ORG_ADMIN)
     return user
 

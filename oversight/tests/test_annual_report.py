@@ -29,7 +29,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.models import Role
-from accounts.tests.personas import make_user
+from cascade.testing import make_user
 from dialogues.models import Attendance, Session
 from feedback.models import FacilitatorAssessment, Question, QuestionStatus
 from feedback.services import leader_feedback_save

@@ -11,7 +11,7 @@ import pytest
 import time_machine
 
 from accounts.models import Role
-from accounts.tests.personas import PASSWORD, make_user
+from cascade.testing import PASSWORD, make_user
 from conftest import browser_login
 from oversight.models import Certification, CertificationStatus
 from oversight.tests.test_dashboards import build_org

@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import Role
-from accounts.tests.personas import make_user
+from cascade.testing import make_user
 from core.models import AuditEntry
 from feedback.selectors import entity_is_certified
 from org.models import Entity

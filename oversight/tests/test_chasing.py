@@ -11,7 +11,7 @@ import time_machine
 from django.urls import reverse
 
 from accounts.models import Role
-from accounts.tests.personas import make_user
+from cascade.testing import make_user
 from core.models import AuditEntry
 from dialogues.models import Invitation, ReminderSent, Session
 from org.models import Person

@@ -2,15 +2,7 @@
 
 import json
 
-import pytest
 from django.core.management import call_command
-
-
-@pytest.fixture
-def sample_loaded(db, formats_dir):
-    call_command("import_org", str(formats_dir / "sample-org.csv"))
-    call_command("open_cycle", year=2026, topic="Sample", opens="2026-09-01", deadline="2026-12-31")
-    call_command("import_attendance", str(formats_dir / "sample-attendance.csv"), cycle=2026)
 
 
 def run_json(capsys, *args):
@@ -19,17 +11,17 @@ def run_json(capsys, *args):
     return json.loads(capsys.readouterr().out)
 
 
-def test_rollup_of_samples_matches_expected_json(sample_loaded, formats_dir, capsys):
+def test_rollup_of_samples_matches_expected_json(sample_org, formats_dir, capsys):
     expected = json.loads((formats_dir / "sample-rollup.json").read_text())
     assert run_json(capsys, "rollup", "--cycle", "2026") == expected
 
 
-def test_cascade_status_of_samples_matches_expected_json(sample_loaded, formats_dir, capsys):
+def test_cascade_status_of_samples_matches_expected_json(sample_org, formats_dir, capsys):
     expected = json.loads((formats_dir / "sample-cascade.json").read_text())
     assert run_json(capsys, "cascade_status", "--cycle", "2026") == expected
 
 
-def test_rollup_for_one_entity_lists_only_that_entity(sample_loaded, formats_dir, capsys):
+def test_rollup_for_one_entity_lists_only_that_entity(sample_org, formats_dir, capsys):
     expected = json.loads((formats_dir / "sample-rollup.json").read_text())
     e01 = next(e for e in expected["entities"] if e["entity"] == "E01")
     document = run_json(capsys, "rollup", "--cycle", "2026", "--entity", "E01")
@@ -37,7 +29,7 @@ def test_rollup_for_one_entity_lists_only_that_entity(sample_loaded, formats_dir
     assert document["total"] == {"personnel": e01["personnel"], "participants": e01["participants"]}
 
 
-def test_rollup_csv_has_unit_rows_entity_totals_and_grand_total(sample_loaded, formats_dir, capsys):
+def test_rollup_csv_has_unit_rows_entity_totals_and_grand_total(sample_org, formats_dir, capsys):
     expected = json.loads((formats_dir / "sample-rollup.json").read_text())
     capsys.readouterr()
     call_command("rollup", "--cycle", "2026", "--format", "csv")
@@ -49,7 +41,7 @@ def test_rollup_csv_has_unit_rows_entity_totals_and_grand_total(sample_loaded, f
     assert len(lines) == 1 + sum(len(e["units"]) + 1 for e in expected["entities"]) + 1
 
 
-def test_cascade_status_for_one_entity_keeps_global_depths(sample_loaded, formats_dir, capsys):
+def test_cascade_status_for_one_entity_keeps_global_depths(sample_org, formats_dir, capsys):
     expected = json.loads((formats_dir / "sample-cascade.json").read_text())
     document = run_json(capsys, "cascade_status", "--cycle", "2026", "--entity", "E00")
     by_index = {m["index_number"]: m for m in expected["managers"]}

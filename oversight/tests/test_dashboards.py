@@ -19,7 +19,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import Role
-from accounts.tests.personas import make_user
+from cascade.testing import make_user
 from dialogues.models import Attendance, Session
 from org.models import Cycle, Entity, Person, Unit
 from oversight import dashboards, tree

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from accounts.scope import scope_for
-from accounts.tests.personas import make_user
+from cascade.testing import make_user
 from core.models import AuditEntry
 from dialogues.models import Invitation, Session
 from feedback.models import LeaderFeedback, Question
