@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from dialogues.models import Session
 from org.models import django_language
 from oversight.next_steps import home_steps
-from oversight.selectors import cascade_states, current_cycle, direct_reports_reached, rollup, state_counts
+from oversight.selectors import CascadeState, cascade_states, current_cycle, direct_reports_reached, rollup, state_counts
 
 from . import throttle
 from .forms import GrantActionForm, PasswordResetForm, PreferencesForm
@@ -114,8 +114,10 @@ def home(request: HttpRequest) -> HttpResponse:
         names = dict(entities.values_list("code", "name"))
         ids = dict(entities.values_list("code", "pk"))
         states = state_counts(cycle, entity_ids=list(ids.values()))
+        columns = list(reversed(CascadeState))  # the table's columns: the most advanced state first
+        context["cascade_states"] = columns
         context["entity_rows"] = [
-            {"rollup": r, "name": names.get(r.entity, ""), "states": states.get(ids[r.entity], {})}
+            {"rollup": r, "name": names.get(r.entity, ""), "states": [states.get(ids[r.entity], {}).get(state, 0) for state in columns]}
             for r in rollup(cycle, entity_codes=codes)
         ]
         context["entity_totals"] = {

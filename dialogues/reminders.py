@@ -33,7 +33,7 @@ from accounts.models import Role, RoleGrant, User
 from feedback import selectors as feedback_selectors
 from org.models import Person
 from oversight import tree
-from oversight.selectors import cascade_states, current_cycle, rollup
+from oversight.selectors import CascadeState, cascade_states, current_cycle, rollup
 
 from .invitations import language_of
 from .models import Attendance, Cycle, ReminderSent
@@ -136,7 +136,7 @@ def send_ready_nudges(*, today: datetime.date | None = None, now: datetime.datet
     if cycle is None:
         return 0
     cutoff = today - datetime.timedelta(days=READY_TOO_LONG_DAYS)
-    ready = [s.person_id for s in cascade_states(cycle) if s.state == "ready"]
+    ready = [s.person_id for s in cascade_states(cycle) if s.state == CascadeState.READY]
     first_attended = dict(
         Attendance.objects.filter(session__cycle=cycle).values("person_id").annotate(first=Min("session__date")).values_list("person_id", "first")
     )
@@ -297,8 +297,8 @@ def send_escalations(*, today: datetime.date | None = None, now: datetime.dateti
         context = {
             "entity": entity,
             "cycle": cycle,
-            "waiting": sum(states[m.pk] == "waiting" for m in managers),
-            "ready": sum(states[m.pk] == "ready" for m in managers),
+            "waiting": sum(states[m.pk] == CascadeState.WAITING for m in managers),
+            "ready": sum(states[m.pk] == CascadeState.READY for m in managers),
             "managers": [(m, states[m.pk]) for m in managers[:LIST_LIMIT]],
             "more": max(len(managers) - LIST_LIMIT, 0),
             "entity_url": base_url + reverse("oversight:entity", args=[entity.code]),

@@ -24,7 +24,7 @@ from dialogues.models import Cycle
 from org.models import Entity
 
 from .models import Certification, CertificationStatement, CertificationStatus
-from .selectors import EntityRollup, UnitCount, rollup, rollup_document, state_counts
+from .selectors import CascadeState, EntityRollup, UnitCount, rollup, rollup_document, state_counts
 from .tree import sessions_not_reported
 
 ACTIONS = ("certification.submit", "certification.certify", "certification.reopen")
@@ -103,12 +103,13 @@ def check_message(stored: dict) -> str:
             "personnel": personnel,
         }
     if code == "managers":
-        count = stored.get("waiting", 0) + stored.get("ready", 0)
+        waiting, ready = stored.get(CascadeState.WAITING, 0), stored.get(CascadeState.READY, 0)
+        count = waiting + ready
         return ngettext(
             "%(count)d manager has not held a session yet (%(waiting)d waiting for their own, %(ready)d ready).",
             "%(count)d managers have not held a session yet (%(waiting)d waiting for their own, %(ready)d ready).",
             count,
-        ) % {"count": count, "waiting": stored.get("waiting", 0), "ready": stored.get("ready", 0)}
+        ) % {"count": count, "waiting": waiting, "ready": ready}
     if code == "not_reported":
         count = stored.get("sessions", 0)
         return ngettext(
@@ -135,8 +136,9 @@ def certification_checks(entity: Entity, cycle: Cycle, appendix: EntityRollup, *
     if appendix.participants < appendix.personnel:
         checks.append(Check("coverage", {"participants": appendix.participants, "personnel": appendix.personnel}))
     states = state_counts(cycle, entity_ids=[entity.pk]).get(entity.pk, {})
-    if states.get("waiting", 0) or states.get("ready", 0):
-        checks.append(Check("managers", {"waiting": states.get("waiting", 0), "ready": states.get("ready", 0)}))
+    waiting, ready = states.get(CascadeState.WAITING, 0), states.get(CascadeState.READY, 0)
+    if waiting or ready:
+        checks.append(Check("managers", {CascadeState.WAITING.value: waiting, CascadeState.READY.value: ready}))
     not_reported = sessions_not_reported(cycle, entity.pk, today=today).total
     if not_reported:
         checks.append(Check("not_reported", {"sessions": not_reported}))

@@ -25,7 +25,7 @@ from feedback.selectors import held_sessions, sessions_not_reported
 from org.models import Entity
 
 from .models import Certification, CertificationStatus
-from .selectors import direct_reports_reached, state_counts
+from .selectors import CascadeState, direct_reports_reached, state_counts
 
 SCHEDULE_AHEAD = datetime.timedelta(days=14)  # the Guide: invite one to two weeks ahead
 
@@ -233,13 +233,13 @@ def focal_point_steps(entity: Entity, cycle: Cycle, *, now: datetime.datetime) -
     """Managers waiting and ready, sessions not reported, Appendix E to submit."""
     today = timezone.localdate(now)
     states = state_counts(cycle, entity_ids=[entity.pk]).get(entity.pk, {})
-    waiting = states.get("waiting", 0) + states.get("ready", 0)
+    waiting = states.get(CascadeState.WAITING, 0) + states.get(CascadeState.READY, 0)
     not_reported = sessions_not_reported(cycle, entity_ids=[entity.pk], today=today).count()
     status = _certification(entity, cycle)
     steps = [
         Step(
             _("Chase the managers who have not held their session"),
-            _status(done=waiting == 0, started=states.get("complete", 0) + states.get("in_progress", 0) > 0, due=cycle.deadline, today=today),
+            _status(done=waiting == 0, started=states.get(CascadeState.COMPLETE, 0) + states.get(CascadeState.IN_PROGRESS, 0) > 0, due=cycle.deadline, today=today),
             reverse("oversight:entity", args=[entity.code]),
             cycle.deadline,
             ngettext("%(count)d manager waiting or ready.", "%(count)d managers waiting or ready.", waiting) % {"count": waiting},
@@ -291,7 +291,7 @@ def ethics_office_steps(cycle: Cycle, *, now: datetime.datetime) -> StepGroup:
     progress = translation_progress(kit) if kit is not None else []
     missing = [p for p in progress if p.translated < p.total]
     new_questions = Question.objects.filter(cycle=cycle, status=QuestionStatus.NEW).count()
-    stuck = sum(1 for counts in state_counts(cycle).values() if counts.get("waiting", 0))
+    stuck = sum(1 for counts in state_counts(cycle).values() if counts.get(CascadeState.WAITING, 0))
     steps = [
         Step(
             _("Publish the dialogue kit"),

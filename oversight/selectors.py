@@ -7,13 +7,43 @@ Python loop over people.
 
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connection, models
 from django.db.models import BooleanField, Case, Count, Q, Value, When
+from django.utils.translation import gettext_lazy as _
 
 from dialogues.models import Attendance, Cycle, Session
 from org.models import Person
 
-STATES = ["complete", "in_progress", "ready", "waiting"]
+
+class CascadeState(models.TextChoices):
+    """A manager's state in the cascade (CONTRACTS §4), in the order a manager goes through
+    them; `cascade_state_sql` is the rule that gives it."""
+
+    WAITING = "waiting", _("Waiting")
+    READY = "ready", _("Ready")
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETE = "complete", _("Complete")
+
+
+def cascade_state_sql(*, reports: str, reached: str, sessions_led: str, attended: str) -> str:
+    """A manager's state (CONTRACTS §4) as an SQL CASE over four SQL expressions: *complete*
+    when every active direct report is reached, else *in progress* once they led a session of
+    the cycle, else *ready* once they attended one, else *waiting*; `attended` as
+    `manager_attended_sql` words it. The one statement of the rule: `cascade_states`,
+    `state_counts` and the entity dashboard's tree (`tree.py`) all read the state from it."""
+    return (
+        f"CASE WHEN {reached} = {reports} THEN '{CascadeState.COMPLETE.value}'\n"
+        f"            WHEN {sessions_led} >= 1 THEN '{CascadeState.IN_PROGRESS.value}'\n"
+        f"            WHEN {attended} THEN '{CascadeState.READY.value}'\n"
+        f"            ELSE '{CascadeState.WAITING.value}' END"
+    )
+
+
+def manager_attended_sql(*, manager_id: str, attended: str) -> str:
+    """Whether a manager counts as having attended, in SQL: the top of the organization (no
+    manager of their own) needs no session; anyone else attended one of the cycle (`attended`,
+    an SQL condition)."""
+    return f"({manager_id} IS NULL OR {attended})"
 
 
 def reached_q(cycle: Cycle) -> Q:
@@ -113,6 +143,8 @@ def _cascade_sql(where: str) -> str:
     # The depths are walked over managers only (about one person in eight): a manager's own
     # manager is a manager too, so the walk reaches every manager while probing the reporting
     # lines once per manager instead of once per person.
+    attended = manager_attended_sql(manager_id="m.manager_id", attended="m.id IN (SELECT person_id FROM attended)")
+    state = cascade_state_sql(reports="reports", reached="reached", sessions_led="sessions_led", attended="attended")
     return f"""
 WITH RECURSIVE attended AS (
     SELECT DISTINCT a.person_id FROM {attendance} a JOIN {session} s ON s.id = a.session_id WHERE s.cycle_id = %(cycle)s
@@ -133,17 +165,14 @@ tree (index_number, depth) AS (
 ),
 managers AS (
     SELECT m.id, m.index_number, m.entity_id, t.depth, rp.reports, rp.reached, COALESCE(l.sessions, 0) AS sessions_led,
-           (m.manager_id IS NULL OR m.id IN (SELECT person_id FROM attended)) AS attended
+           {attended} AS attended
     FROM reports rp
     JOIN {person} m ON m.index_number = rp.manager_id AND m.active
     LEFT JOIN tree t ON t.index_number = m.index_number
     LEFT JOIN led l ON l.leader_id = m.id
 )
 SELECT id, index_number, entity_id, depth, reports, reached, sessions_led, attended,
-       CASE WHEN reached = reports THEN 'complete'
-            WHEN sessions_led >= 1 THEN 'in_progress'
-            WHEN attended THEN 'ready'
-            ELSE 'waiting' END AS state
+       {state} AS state
 FROM managers {where}
 """  # noqa: S608
 
@@ -158,7 +187,7 @@ class ManagerState:
     reports_reached: int
     sessions_led: int
     attended: bool
-    state: str
+    state: CascadeState
 
 
 def _where(entity_ids: list[int] | None, person_ids: list[int] | None) -> str:
@@ -178,7 +207,7 @@ def cascade_states(cycle: Cycle, *, entity_ids: list[int] | None = None, person_
     with connection.cursor() as cursor:
         cursor.execute(_cascade_sql(where) + " ORDER BY index_number", params)
         return [
-            ManagerState(pid, index, entity, depth, reports, int(reached), led, bool(attended), state)
+            ManagerState(pid, index, entity, depth, reports, int(reached), led, bool(attended), CascadeState(state))
             for pid, index, entity, depth, reports, reached, led, attended, state in cursor.fetchall()
         ]
 
@@ -190,13 +219,13 @@ def state_counts(cycle: Cycle, *, entity_ids: list[int] | None = None) -> dict[i
     with connection.cursor() as cursor:
         cursor.execute(sql, {"cycle": cycle.pk})
         for entity_id, state, count in cursor.fetchall():
-            counts.setdefault(entity_id, dict.fromkeys(STATES, 0))[state] = count
+            counts.setdefault(entity_id, dict.fromkeys(sorted(CascadeState.values), 0))[state] = count
     return counts
 
 
 def cascade_document(cycle: Cycle, managers: list[ManagerState]) -> dict:
     """The JSON of CONTRACTS §4."""
-    states = dict.fromkeys(sorted(STATES), 0)
+    states = dict.fromkeys(sorted(CascadeState.values), 0)
     for m in managers:
         states[m.state] += 1
     return {

@@ -18,16 +18,27 @@ from dialogues.models import Cycle
 from feedback import selectors as feedback_selectors
 
 from .dashboards import LIST_LIMIT, _as_date, _fetch, _tables
+from .selectors import CascadeState, cascade_state_sql, manager_attended_sql
 
 READY_TOO_LONG_DAYS = 14
-BLOCKED = ("waiting", "ready")
+# Waiting or ready: the manager has not led a session yet, and their reports wait for one.
+BLOCKED = (CascadeState.WAITING, CascadeState.READY)
+
+
+_STATE = cascade_state_sql(
+    reports="f.reports",
+    reached="f.reached",
+    sessions_led="f.sessions_led",
+    attended=manager_attended_sql(manager_id="f.manager_id", attended="f.first_attended IS NOT NULL"),
+)
 
 
 def _entity_managers_sql() -> str:
-    """Every manager of one entity with their state, as a CTE named `states`. The state rules are
-    those of `selectors._cascade_sql` (CONTRACTS §4) without the depth walk, which the dashboard
-    does not need; `ready_since` is the date of the first session of the cycle the manager
-    attended (the cycle's opening day for the top of the organization, who needs none).
+    """Every manager of one entity with their state, as a CTE named `states`. The state is
+    `selectors.cascade_state_sql`'s (CONTRACTS §4), as in `selectors._cascade_sql` but without
+    the depth walk, which the dashboard does not need; `ready_since` is the date of the first
+    session of the cycle the manager attended (the cycle's opening day for the top of the
+    organization, who needs none).
 
     Only the entity's managers and their reports are read: the reports' reach through hashed
     sets of the cycle's attendees and leaders, each manager's own sessions and first attendance
@@ -54,13 +65,10 @@ facts AS MATERIALIZED (
 states AS (
     SELECT f.id, f.index_number, f.name, f.manager_id, f.unit_id, f.reports, f.reached, f.sessions_led,
            CASE WHEN f.manager_id IS NULL THEN %(opens)s ELSE f.first_attended END AS ready_since,
-           CASE WHEN f.reached = f.reports THEN 'complete'
-                WHEN f.sessions_led >= 1 THEN 'in_progress'
-                WHEN f.manager_id IS NULL OR f.first_attended IS NOT NULL THEN 'ready'
-                ELSE 'waiting' END AS state
+           {state} AS state
     FROM facts f
 )
-""".format(**_tables())
+""".format(state=_STATE, **_tables())
 
 
 @dataclass(frozen=True)
@@ -69,7 +77,7 @@ class ManagerNode:
     index_number: str
     name: str
     unit: str
-    state: str
+    state: CascadeState
     reports: int
     reports_reached: int
     sessions_led: int
@@ -98,7 +106,7 @@ _TOP = "(s.manager_id IS NULL OR s.manager_id NOT IN (SELECT index_number FROM s
 
 def _node(row) -> "ManagerNode":
     pid, index, name, unit, state, reports, reached, led, since, subs = row
-    return ManagerNode(pid, index, name, unit, state, reports, int(reached), led, _as_date(since), subs)
+    return ManagerNode(pid, index, name, unit, CascadeState(state), reports, int(reached), led, _as_date(since), subs)
 
 
 def people_below(person_ids: list[int]) -> dict[int, int]:
@@ -176,6 +184,11 @@ class EntityCascade:
     ready_too_long: ChaseList
     reports_not_reached: ChaseList
 
+    @property
+    def by_state(self) -> list[tuple[CascadeState, int]]:
+        """`counts` as (state, managers), in the order a manager goes through the states."""
+        return [(state, self.counts[state]) for state in CascadeState]
+
 
 def entity_cascade(cycle: Cycle, entity_id: int, *, today: datetime.date, parent: str | None = None, limit: int = LIST_LIMIT) -> EntityCascade:
     """The managers of an entity, computed once (one query over the `states` CTE, its four
@@ -206,18 +219,18 @@ SELECT kind, pos, id, index_number, name, unit, state, reports, reached, session
     UNION ALL
     SELECT * FROM (
         SELECT 'ready' AS kind, ROW_NUMBER() OVER (ORDER BY s.ready_since, s.name, s.index_number) AS pos, {_NODE_COLUMNS}, 0, COUNT(*) OVER ()
-        FROM states s LEFT JOIN {unit} u ON u.id = s.unit_id WHERE s.state = 'ready' AND s.ready_since < %(cutoff)s
+        FROM states s LEFT JOIN {unit} u ON u.id = s.unit_id WHERE s.state = '{CascadeState.READY.value}' AND s.ready_since < %(cutoff)s
     ) ready WHERE pos <= %(limit)s
     UNION ALL
     SELECT * FROM (
         SELECT 'unreached' AS kind, ROW_NUMBER() OVER (ORDER BY s.reports - s.reached DESC, s.name, s.index_number) AS pos, {_NODE_COLUMNS}, 0, COUNT(*) OVER ()
-        FROM states s LEFT JOIN {unit} u ON u.id = s.unit_id WHERE s.state = 'in_progress'
+        FROM states s LEFT JOIN {unit} u ON u.id = s.unit_id WHERE s.state = '{CascadeState.IN_PROGRESS.value}'
     ) unreached WHERE pos <= %(limit)s
 ) parts ORDER BY kind, pos"""
     )
     cutoff = today - datetime.timedelta(days=READY_TOO_LONG_DAYS)
     rows = _fetch(sql, _params(cycle, entity_id, parent=parent, cutoff=cutoff, limit=limit))
-    counts = {"waiting": 0, "ready": 0, "in_progress": 0, "complete": 0}
+    counts = dict.fromkeys(CascadeState.values, 0)
     parts: dict[str, list[ManagerNode]] = {"level": [], "ready": [], "unreached": []}
     totals = {"ready": 0, "unreached": 0}
     for kind, _pos, *node, total in rows:  # at most a level and two lists of `limit` managers

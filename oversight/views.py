@@ -88,7 +88,7 @@ def entity(request: HttpRequest, code: str) -> HttpResponse:
             "progress": report.entities[0] if report.entities else None,
             "weeks": report.weeks,
             "breakdown": report.breakdown.get(the_entity.pk),
-            "states": cascade.counts,
+            "states": cascade.by_state,
             "ready_too_long": cascade.ready_too_long,
             "reports_not_reached": cascade.reports_not_reached,
             "not_reported": tree.sessions_not_reported(cycle, the_entity.pk, today=today),

@@ -14,7 +14,7 @@ from dialogues.models import Attendance, Cycle, Session, UnmatchedParticipant
 from feedback.models import LeaderFeedback, Question
 from org.models import Entity, Person, Unit
 from oversight.models import Certification
-from oversight.selectors import STATES, cascade_states, current_cycle, rollup
+from oversight.selectors import CascadeState, cascade_states, current_cycle, rollup
 
 # "  Focal point (OHC)   someone@demo.cascade.example   cascade-demo"
 LOGIN_LINE = re.compile(r"^\s+(?P<role>\S.*?)\s{2,}(?P<email>[^\s@]+@\S+)\s{2,}(?P<password>\S+)$")
@@ -96,7 +96,7 @@ def test_every_entity_head_reports_to_the_head_of_the_organization(demo_output):
 
 @pytest.mark.django_db
 def test_all_four_cascade_states_occur(demo_output):
-    assert {m.state for m in cascade_states(this_cycle())} == set(STATES)
+    assert {m.state for m in cascade_states(this_cycle())} == set(CascadeState)
 
 
 @pytest.mark.django_db

@@ -14,7 +14,7 @@ from dialogues.models import Cycle, Session
 from feedback.models import LeaderFeedback
 from feedback.selectors import REPORT_WITHIN_DAYS
 from oversight.models import Certification
-from oversight.selectors import STATES, cascade_states, current_cycle, rollup
+from oversight.selectors import CascadeState, cascade_states, current_cycle, rollup
 
 D = datetime.date
 
@@ -57,7 +57,7 @@ def test_the_demo_makes_sense_today(capsys):
     # In progress: entities at different stages, every state; the previous cycle further along everywhere.
     rates = {e.entity: e.rate for e in rollup(cycle)}
     assert min(rates.values()) < 0.15 and 0.9 < max(rates.values()) < 1
-    assert {m.state for m in cascade_states(cycle)} == set(STATES)
+    assert {m.state for m in cascade_states(cycle)} == set(CascadeState)
     assert all(rate > rates[code] for code, rate in ((e.entity, e.rate) for e in rollup(previous)))
     assert list(Certification.objects.filter(cycle=previous).values_list("entity__code", "status")) == [("OHC", "certified")]
     # Leaders reported part of what is due, and nothing held less than the reporting delay ago.
