@@ -46,11 +46,37 @@ def manager_attended_sql(*, manager_id: str, attended: str) -> str:
     return f"({manager_id} IS NULL OR {attended})"
 
 
+# -- reached: CONTRACTS §3 --------------------------------------------------------------------
+# A person is *reached* in a cycle when they attended one of its sessions as a participant or led
+# one. `reached_q` says it to the ORM, `reached_sql` to the hand-written SQL of the cascade and the
+# dashboards; both are built from the same two sets, the cycle's attendance and its sessions.
+
+
 def reached_q(cycle: Cycle) -> Q:
     """People who attended a session of the cycle as a participant, or led one."""
     attended = Attendance.objects.filter(session__cycle=cycle).values("person_id")
     led = Session.objects.filter(cycle=cycle).values("leader_id")
     return Q(id__in=attended) | Q(id__in=led)
+
+
+def attended_sql(columns: str = "a.person_id", *, join: str = "", where: str = "") -> str:
+    """The attendance of the cycle `%(cycle)s` as an SQL SELECT of `columns` over `a` (the
+    attendance rows) and `s` (their sessions); `join` adds tables, `where` conditions."""
+    attendance, session = Attendance._meta.db_table, Session._meta.db_table
+    return f"SELECT {columns} FROM {attendance} a JOIN {session} s ON s.id = a.session_id{join} WHERE s.cycle_id = %(cycle)s{where}"  # noqa: S608
+
+
+def led_sql(columns: str = "s.leader_id", *, join: str = "", where: str = "") -> str:
+    """The sessions of the cycle `%(cycle)s` as an SQL SELECT of `columns` over `s`; `join`
+    adds tables, `where` conditions."""
+    return f"SELECT {columns} FROM {Session._meta.db_table} s{join} WHERE s.cycle_id = %(cycle)s{where}"  # noqa: S608
+
+
+def reached_sql(person_id: str, *, attended: str | None = None, led: str | None = None) -> str:
+    """`reached_q` as an SQL condition on the person whose id is the expression `person_id`:
+    among the cycle's attendees or among its leaders. `attended` and `led` replace the two sets
+    by SELECTs of a query's own CTEs built from `attended_sql` and `led_sql`."""
+    return f"{person_id} IN ({attended or attended_sql()}) OR {person_id} IN ({led or led_sql()})"
 
 
 def direct_reports_reached(cycle: Cycle, manager: Person):
@@ -138,23 +164,24 @@ def rollup_csv_rows(entities: list[EntityRollup]) -> list[list]:
 
 
 def _cascade_sql(where: str) -> str:
-    person, session, attendance = Person._meta.db_table, Session._meta.db_table, Attendance._meta.db_table
+    person = Person._meta.db_table
     # Table names come from the models and `where` from _where(): no user text in the SQL.
     # The depths are walked over managers only (about one person in eight): a manager's own
     # manager is a manager too, so the walk reaches every manager while probing the reporting
     # lines once per manager instead of once per person.
+    reached = reached_sql("r.id", attended="SELECT person_id FROM attended", led="SELECT leader_id FROM led")
     attended = manager_attended_sql(manager_id="m.manager_id", attended="m.id IN (SELECT person_id FROM attended)")
     state = cascade_state_sql(reports="reports", reached="reached", sessions_led="sessions_led", attended="attended")
     return f"""
 WITH RECURSIVE attended AS (
-    SELECT DISTINCT a.person_id FROM {attendance} a JOIN {session} s ON s.id = a.session_id WHERE s.cycle_id = %(cycle)s
+    {attended_sql("DISTINCT a.person_id")}
 ),
 led AS (
-    SELECT leader_id, COUNT(*) AS sessions FROM {session} WHERE cycle_id = %(cycle)s GROUP BY leader_id
+    {led_sql("s.leader_id, COUNT(*) AS sessions")} GROUP BY s.leader_id
 ),
 reports AS (
     SELECT r.manager_id, COUNT(*) AS reports,
-           SUM(CASE WHEN r.id IN (SELECT person_id FROM attended) OR r.id IN (SELECT leader_id FROM led) THEN 1 ELSE 0 END) AS reached
+           SUM(CASE WHEN {reached} THEN 1 ELSE 0 END) AS reached
     FROM {person} r WHERE r.active AND r.manager_id IS NOT NULL GROUP BY r.manager_id
 ),
 tree (index_number, depth) AS (

@@ -18,7 +18,7 @@ from dialogues.models import Cycle
 from feedback import selectors as feedback_selectors
 
 from .dashboards import LIST_LIMIT, _as_date, _fetch, _tables
-from .selectors import CascadeState, cascade_state_sql, manager_attended_sql
+from .selectors import CascadeState, attended_sql, cascade_state_sql, led_sql, manager_attended_sql, reached_sql
 
 READY_TOO_LONG_DAYS = 14
 # Waiting or ready: the manager has not led a session yet, and their reports wait for one.
@@ -49,17 +49,15 @@ def _entity_managers_sql() -> str:
     return """
 WITH managers AS (
     SELECT m.id, m.index_number, m.name, m.manager_id, m.unit_id, COUNT(*) AS reports,
-           SUM(CASE WHEN r.id IN (SELECT a.person_id FROM {attendance} a JOIN {session} s ON s.id = a.session_id WHERE s.cycle_id = %(cycle)s)
-                      OR r.id IN (SELECT leader_id FROM {session} WHERE cycle_id = %(cycle)s) THEN 1 ELSE 0 END) AS reached
+           SUM(CASE WHEN {reached} THEN 1 ELSE 0 END) AS reached
     FROM {person} m JOIN {person} r ON r.manager_id = m.index_number AND r.active
     WHERE m.active AND m.entity_id = %(entity)s
     GROUP BY m.id, m.index_number, m.name, m.manager_id, m.unit_id
 ),
 facts AS MATERIALIZED (
     SELECT mg.id, mg.index_number, mg.name, mg.manager_id, mg.unit_id, mg.reports, mg.reached,
-           (SELECT COUNT(*) FROM {session} l WHERE l.cycle_id = %(cycle)s AND l.leader_id = mg.id) AS sessions_led,
-           (SELECT MIN(s.date) FROM {attendance} a JOIN {session} s ON s.id = a.session_id
-            WHERE a.person_id = mg.id AND s.cycle_id = %(cycle)s) AS first_attended
+           ({sessions_led}) AS sessions_led,
+           ({first_attended}) AS first_attended
     FROM managers mg
 ),
 states AS (
@@ -68,7 +66,13 @@ states AS (
            {state} AS state
     FROM facts f
 )
-""".format(state=_STATE, **_tables())
+""".format(
+        reached=reached_sql("r.id"),
+        sessions_led=led_sql("COUNT(*)", where=" AND s.leader_id = mg.id"),
+        first_attended=attended_sql("MIN(s.date)", where=" AND a.person_id = mg.id"),
+        state=_STATE,
+        person=_tables()["person"],
+    )
 
 
 @dataclass(frozen=True)
