@@ -11,7 +11,7 @@ a fixed number of queries, whatever the size of the organization.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.scope import Scope, visible_entities
 from dialogues.kit_translations import translation_progress
-from dialogues.models import Attendance, Cycle, Invitation, Kit, Session, SessionStatus, UnmatchedParticipant
+from dialogues.models import Cycle, Invitation, Kit, Session, SessionStatus, signed_in_q
 from feedback.models import QuestionStatus, TokenIssue
 from feedback.selectors import held_sessions, sessions_not_reported
 from org.models import Entity
@@ -98,7 +98,7 @@ def leader_steps(scope: Scope, cycle: Cycle, *, now: datetime.datetime) -> StepG
     sessions = Session.objects.filter(cycle=cycle, leader=leader).exclude(status=SessionStatus.CANCELLED)
     scheduled = sessions.exists()
     held = held_sessions(cycle, now=now).filter(leader=leader)
-    signed_in = Exists(Attendance.objects.filter(session=OuterRef("pk"))) | Exists(UnmatchedParticipant.objects.filter(session=OuterRef("pk")))
+    signed_in = signed_in_q()
     counts = held.aggregate(held=Count("pk"), empty=Count("pk", filter=~Q(signed_in)))
     first_empty = held.filter(~Q(signed_in)).order_by("date").values_list("pk", flat=True).first()
     not_reported = sessions_not_reported(cycle, leader=leader, today=today).count()
