@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from dialogues.models import Session
+from dialogues.models import Cycle, Session
 from org.models import django_language
 from oversight.next_steps import home_steps
-from oversight.selectors import CascadeState, cascade_states, current_cycle, direct_reports_reached, rollup, state_counts
+from oversight.selectors import CascadeState, cascade_states, direct_reports_reached, rollup, state_counts
 
 from . import throttle
 from .forms import GrantActionForm, PasswordResetForm, PreferencesForm
@@ -92,7 +92,7 @@ class LoginView(auth_views.LoginView):
 def home(request: HttpRequest) -> HttpResponse:
     """Where the user stands, one section per role they hold."""
     scope = scope_for(request.user)
-    cycle = current_cycle()
+    cycle = Cycle.objects.current()
     context = {"cycle": cycle}
     if cycle is not None:
         context["steps"] = home_steps(scope, cycle)

@@ -311,11 +311,11 @@ def worker_reads(options) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from dialogues.models import Attendance, Session
+    from dialogues.models import Attendance, Cycle, Session
     from org.models import Entity, Person, Unit
-    from oversight.selectors import _cascade_sql, cascade_states, current_cycle, rollup
+    from oversight.selectors import _cascade_sql, cascade_states, rollup
 
-    cycle = current_cycle()
+    cycle = Cycle.objects.current()
     person, entity, unit = Person._meta.db_table, Entity._meta.db_table, Unit._meta.db_table
     session, attendance = Session._meta.db_table, Attendance._meta.db_table
     # Table names come from the models: no user text in the SQL.

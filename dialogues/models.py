@@ -12,11 +12,19 @@ from django.utils.translation import gettext_lazy as _
 from org.models import Language, Person
 
 
+class CycleQuerySet(models.QuerySet):
+    def current(self) -> "Cycle | None":
+        """The cycle people work in now: the latest one, by year (None before the first)."""
+        return self.order_by("-year").first()
+
+
 class Cycle(models.Model):
     year = models.PositiveIntegerField(_("year"), unique=True)
     topic = models.CharField(_("topic"), max_length=300)
     opens = models.DateField(_("opens"))
     deadline = models.DateField(_("deadline"))
+
+    objects = CycleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-year"]

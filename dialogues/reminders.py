@@ -33,7 +33,7 @@ from accounts.models import Role, RoleGrant, User
 from feedback import selectors as feedback_selectors
 from org.models import Person
 from oversight import tree
-from oversight.selectors import CascadeState, cascade_states, current_cycle, rollup
+from oversight.selectors import CascadeState, cascade_states, rollup
 
 from .invitations import language_of
 from .models import Attendance, Cycle, ReminderSent
@@ -110,7 +110,7 @@ def _deliver(*, reason: str, key: str, period: str, recipient: Recipient, templa
 
 
 def _open_cycle(today: datetime.date) -> Cycle | None:
-    cycle = current_cycle()
+    cycle = Cycle.objects.current()
     return cycle if cycle is not None and cycle.contains(today) else None
 
 
@@ -163,7 +163,7 @@ def send_feedback_reminders(*, today: datetime.date | None = None, now: datetime
     date (`feedback.selectors.sessions_not_reported`). Once per session; never muted."""
     now = now or timezone.now()
     today = today or timezone.localdate(now)
-    cycle = current_cycle()
+    cycle = Cycle.objects.current()
     if cycle is None:
         return 0
     sessions = feedback_selectors.sessions_not_reported(cycle, today=today).select_related("leader__user", "cycle")
@@ -274,7 +274,7 @@ def send_escalations(*, today: datetime.date | None = None, now: datetime.dateti
     Muted users are skipped. Returns the number of e-mails sent."""
     now = now or timezone.now()
     today = today or timezone.localdate(now)
-    cycle = current_cycle()
+    cycle = Cycle.objects.current()
     if cycle is None:
         return 0
     first, last = escalation_period(cycle)

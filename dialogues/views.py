@@ -17,7 +17,6 @@ from accounts.scope import attendance_import_entity_ids, guest_session_or_404, l
 from core.tabular import Purpose
 from core.uploads import preview_then_confirm
 from org.zones import person_time_zone
-from oversight.selectors import current_cycle
 
 from .forms import AttendanceUploadForm, GuestForm, RespondForm, ScheduleForm, SplitForm
 from .kit_translations import published_kit_reader
@@ -85,7 +84,7 @@ def _base_url(request: HttpRequest) -> str:
 def schedule(request: HttpRequest) -> HttpResponse:
     """A manager schedules sessions for their team; more than 25 invitees → a proposed split."""
     scope = scope_for(request.user)
-    cycle = current_cycle()
+    cycle = Cycle.objects.current()
     if scope.person is None or cycle is None:
         raise Http404
     form = ScheduleForm(request.POST or None, scope=scope, initial={"invitees": _team_ids(scope.person)})

@@ -20,7 +20,7 @@ from accounts.scope import scope_for
 
 from . import kit_services as services
 from .kit_forms import AgendaItemForm, KitForm, MoveForm, PublishForm, QuestionForm, ScenarioForm, initial_of
-from .kit_selectors import kit_for_cycle, latest_cycle, total_minutes
+from .kit_selectors import kit_for_cycle, total_minutes
 from .kit_translations import incomplete_languages, kit_reader, translation_progress
 from .models import AgendaItem, Cycle, DiscussionQuestion, Kit, Scenario
 
@@ -362,7 +362,7 @@ def question_move(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 @require_GET
 def kit_current(request: HttpRequest) -> HttpResponse:
     """The site's link to the kit: the latest cycle's, in the form the user's role reads."""
-    cycle = latest_cycle()
+    cycle = Cycle.objects.current()
     if cycle is None:
         raise Http404
     scope = scope_for(request.user)

@@ -272,7 +272,3 @@ def cascade_document(cycle: Cycle, managers: list[ManagerState]) -> dict:
         "states": states,
     }
 
-
-def current_cycle() -> Cycle | None:
-    """The cycle people work in now: the latest one."""
-    return Cycle.objects.order_by("-year").first()

@@ -13,17 +13,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.scope import entity_or_404, scope_for
+from dialogues.models import Cycle
 
 from . import dashboards, tree
 from .certification import certification_statuses
 from .charts import Bar, bar_chart, line_chart
 from .models import Certification, CertificationStatus
-from .selectors import current_cycle, rollup
+from .selectors import rollup
 from .templatetags.figures import percent
 
 
 def _cycle_or_404():
-    cycle = current_cycle()
+    cycle = Cycle.objects.current()
     if cycle is None:
         raise Http404
     return cycle

@@ -16,11 +16,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.scope import entity_or_404, ethics_office_or_404, scope_for
 from core.exports import csv_text, xlsx_bytes
+from dialogues.models import Cycle
 
 from . import certification as certs
 from .forms import CertificationStatementForm
 from .models import CertificationStatus
-from .selectors import current_cycle, rollup_csv_rows
+from .selectors import rollup_csv_rows
 
 EXPORT_FORMATS = {"xlsx", "csv", "pdf"}
 
@@ -28,7 +29,7 @@ EXPORT_FORMATS = {"xlsx", "csv", "pdf"}
 def _context(request: HttpRequest, code: str) -> dict:
     scope = scope_for(request.user)
     entity = entity_or_404(scope, code)
-    cycle = current_cycle()
+    cycle = Cycle.objects.current()
     if cycle is None:
         raise Http404
     certification = certs.certification_for(entity, cycle)
@@ -73,7 +74,7 @@ def certification(request: HttpRequest, code: str) -> HttpResponse:
 def _step(request: HttpRequest, code: str, service, done: str, **kwargs) -> HttpResponse:
     scope = scope_for(request.user)
     entity = entity_or_404(scope, code)
-    cycle = current_cycle()
+    cycle = Cycle.objects.current()
     if cycle is None:
         raise Http404
     try:
@@ -112,7 +113,7 @@ def certification_statement(request: HttpRequest) -> HttpResponse:
     """The Ethics Office writes the cycle's certification statement in each language."""
     scope = scope_for(request.user)
     ethics_office_or_404(scope)
-    cycle = current_cycle()
+    cycle = Cycle.objects.current()
     if cycle is None:
         raise Http404
     form = CertificationStatementForm(request.POST or None, cycle=cycle)

@@ -13,9 +13,8 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.scope import entity_or_404, scope_for
 from dialogues.chasing import CHASE_ASSESS, CHASE_REPORT, CHASE_SCHEDULE, ENTITY_REASONS, LIST_LIMIT, chase_candidates, chase_preview, chase_send
+from dialogues.models import Cycle
 from org.models import Person
-
-from .selectors import current_cycle
 
 
 def chosen_ids(request: HttpRequest, candidates: list[int], *, everyone: bool = False) -> list[int]:
@@ -32,7 +31,7 @@ def chosen_ids(request: HttpRequest, candidates: list[int], *, everyone: bool = 
 def chase(request: HttpRequest, code: str) -> HttpResponse:
     scope = scope_for(request.user)
     entity = entity_or_404(scope, code)
-    cycle = current_cycle()
+    cycle = Cycle.objects.current()
     if entity.pk not in scope.focal_entity_ids or cycle is None:
         raise Http404
     today = timezone.localdate()

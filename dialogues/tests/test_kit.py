@@ -18,7 +18,6 @@ from demo.kit import DEMO_KIT, load_demo_kit
 from dialogues.kit_selectors import kit_for_cycle
 from dialogues.kit_services import question_save, scenario_save
 from dialogues.models import AgendaItem, Cycle, DiscussionQuestion, Kit, Scenario, ScenarioFormat
-from oversight.selectors import current_cycle
 
 YEAR = 2026
 # Texts of the demo kit that only the leader's guide may show.
@@ -459,5 +458,5 @@ def test_loading_the_demo_kit_again_keeps_the_same_rows(kit):
 @pytest.mark.django_db
 def test_demo_command_ships_a_published_kit(capsys):
     call_command("demo")
-    kit = Kit.objects.get(cycle=current_cycle())
+    kit = Kit.objects.get(cycle=Cycle.objects.current())
     assert kit.published and kit.scenarios.count() == 3
