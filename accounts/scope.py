@@ -32,7 +32,7 @@ from django.db.models.functions import Cast, Concat, Lower
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from core.models import AuditEntry
+from core.models import AuditAction, AuditEntry
 from dialogues.models import Attendance, Invitation, Session
 from org.models import Entity, Person
 from oversight.models import Certification
@@ -251,7 +251,7 @@ def _any(parts: list[Q]) -> QuerySet[Person]:
     return Person.objects.filter(condition)
 
 
-SIGNATORY_ACTIONS = ("certification.submit", "certification.certify")  # as oversight/certification.py writes them
+SIGNATORY_ACTIONS = (AuditAction.CERTIFICATION_SUBMIT, AuditAction.CERTIFICATION_CERTIFY)
 
 
 def _signatories(entity_ids: frozenset[int]) -> QuerySet:

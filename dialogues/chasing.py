@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import ngettext
 
+from core.models import AuditAction
 from core.services import audit_record
 from feedback import selectors as feedback_selectors
 from org.models import Entity, Person
@@ -145,5 +146,5 @@ def chase_send(
         )
         sent += delivered
         skipped += not delivered
-    audit_record(actor=actor, action="reminder.chase", target=target, detail={"reason": reason, "sent": sent, "skipped": skipped})
+    audit_record(actor=actor, action=AuditAction.REMINDER_CHASE, target=target, detail={"reason": reason, "sent": sent, "skipped": skipped})
     return ChaseResult(sent, skipped)

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
+from core.models import AuditAction
 from core.services import audit_record
 from org.models import Person
 
@@ -156,7 +157,7 @@ def session_choose_scenarios(*, session: Session, scenarios: list[Scenario], act
         raise ValidationError(_("Choose scenarios from this year's kit."))
     with transaction.atomic(durable=True):
         session.scenarios.set(sorted(ids))
-        audit_record(actor=actor, action="session.choose_scenarios", target=f"session:{session.pk}", detail={"scenarios": sorted(ids)})
+        audit_record(actor=actor, action=AuditAction.SESSION_CHOOSE_SCENARIOS, target=f"session:{session.pk}", detail={"scenarios": sorted(ids)})
 
 
 def session_capture_add(*, session: Session, kind: str, text: str, actor) -> SessionCapture:
@@ -172,7 +173,7 @@ def session_capture_add(*, session: Session, kind: str, text: str, actor) -> Ses
     with transaction.atomic(durable=True):
         capture = SessionCapture.objects.create(session=session, kind=kind, text=text)
         # The text stays out of the audit trail: it is the session's content, not an action.
-        audit_record(actor=actor, action="session.capture_add", target=f"session:{session.pk}", detail={"capture": capture.pk, "kind": kind})
+        audit_record(actor=actor, action=AuditAction.SESSION_CAPTURE_ADD, target=f"session:{session.pk}", detail={"capture": capture.pk, "kind": kind})
     return capture
 
 
@@ -181,5 +182,5 @@ def session_capture_delete(*, session: Session, capture_id: int, actor) -> bool:
     with transaction.atomic(durable=True):
         deleted, _rows = SessionCapture.objects.filter(session=session, pk=capture_id).delete()
         if deleted:
-            audit_record(actor=actor, action="session.capture_delete", target=f"session:{session.pk}", detail={"capture": capture_id})
+            audit_record(actor=actor, action=AuditAction.SESSION_CAPTURE_DELETE, target=f"session:{session.pk}", detail={"capture": capture_id})
     return bool(deleted)

@@ -38,6 +38,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from accounts.scope import Purpose, Scope, recordable_people, refusal_message, resolve_people, scope_for
+from core.models import AuditAction
 from core.services import audit_record
 from core.tabular import Problem, Table, check_columns
 from org.models import Person
@@ -396,7 +397,7 @@ def attendance_set_by_monitor(
         numbers = dict(Person.objects.filter(pk__in=added + removed_ids).values_list("pk", "index_number"))
         audit_record(
             actor=actor,
-            action="attendance.monitor",
+            action=AuditAction.ATTENDANCE_MONITOR,
             target=f"session {session.pk}",
             detail={"added": [numbers[pk] for pk in added], "removed": [numbers[pk] for pk in removed_ids]},
         )
@@ -413,7 +414,7 @@ def session_appoint_monitor(*, session: Session, actor, monitor: Person | None) 
         session.monitor = monitor
         audit_record(
             actor=actor,
-            action="session.monitor",
+            action=AuditAction.SESSION_MONITOR,
             target=f"session {session.pk}",
             detail={"monitor": monitor.index_number if monitor else None},
         )
@@ -456,7 +457,7 @@ def _add_unmatched(report: SessionAttendanceReport, name: str, row: int, column:
         report.unmatched.append(name[:MAX_NAME_LENGTH])
 
 
-def _record(*, session: Session, report: SessionAttendanceReport, method: str, actor, action: str) -> None:
+def _record(*, session: Session, report: SessionAttendanceReport, method: str, actor, action: AuditAction) -> None:
     """Add the report's people and unmatched names to the session (people and names already
     there stay as they are), with an audit entry; one transaction."""
     recorder = getattr(actor, "person_id", None)
@@ -622,7 +623,7 @@ def attendance_record_conference(
         raise SigninError(problem)
     report = attendance_conference_plan(session=session, data=data, scope=scope or scope_for(actor), picks=picks)
     if report.ok and not dry_run and not (picks is not None and report.ambiguous):
-        _record(session=session, report=report, method=AttendanceMethod.CONFERENCE, actor=actor, action="attendance.conference")
+        _record(session=session, report=report, method=AttendanceMethod.CONFERENCE, actor=actor, action=AuditAction.ATTENDANCE_CONFERENCE)
     return report
 
 
@@ -688,7 +689,7 @@ def attendance_record_sheet(*, session: Session, table: Table, actor, dry_run: b
         raise SigninError(problem)
     report = attendance_sheet_plan(session=session, table=table, scope=scope_for(actor))
     if report.ok and not dry_run:
-        _record(session=session, report=report, method=AttendanceMethod.SHEET, actor=actor, action="attendance.sheet")
+        _record(session=session, report=report, method=AttendanceMethod.SHEET, actor=actor, action=AuditAction.ATTENDANCE_SHEET)
     return report
 
 

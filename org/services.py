@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.services import AccessChange, access_end_for_people, access_restore_for_people
+from core.models import AuditAction
 from core.services import audit_record
 from core.tabular import Problem, Table, check_columns
 
@@ -330,7 +331,7 @@ def org_import(*, table: Table, dry_run: bool = False, actor=None, allow_mass_ch
         report.accounts_closed, report.grants_suspended = closed.accounts, closed.grants
         report.accounts_reopened = people_reactivate(person_ids=reactivate, actor=actor, source="org.import", dry_run=dry_run)
         if not dry_run:
-            audit_record(actor=actor, action="org.import", target="organization", detail={"summary": report.summary()})
+            audit_record(actor=actor, action=AuditAction.ORG_IMPORT, target="organization", detail={"summary": report.summary()})
             report.written = True
         else:
             transaction.set_rollback(True)  # new entities and units were only needed to compare
@@ -355,7 +356,7 @@ def people_deactivate(*, person_ids, actor, source: str, dry_run: bool = False) 
         change = AccessChange(people=people, accounts=change.accounts, grants=change.grants)
         audit_record(
             actor=actor,
-            action="people.deactivate",
+            action=AuditAction.PEOPLE_DEACTIVATE,
             target="organization",
             detail={"people": change.people, "accounts": change.accounts, "grants": change.grants, "source": source},
         )
@@ -378,7 +379,7 @@ def people_reactivate(*, person_ids, actor, source: str, dry_run: bool = False) 
         accounts, suspended = access_restore_for_people(person_ids=person_ids)
         audit_record(
             actor=actor,
-            action="people.reactivate",
+            action=AuditAction.PEOPLE_REACTIVATE,
             target="organization",
             detail={"people": len(person_ids), "accounts": accounts, "grants_still_suspended": suspended, "source": source},
         )

@@ -18,7 +18,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from accounts.scope import scope_for
-from core.models import AuditEntry
+from core.models import AuditAction, AuditEntry
 from core.services import audit_record
 from dialogues.models import Cycle
 from org.models import Entity
@@ -27,7 +27,7 @@ from .models import Certification, CertificationStatement, CertificationStatus
 from .selectors import CascadeState, EntityRollup, UnitCount, rollup, rollup_document, state_counts
 from .tree import sessions_not_reported
 
-ACTIONS = ("certification.submit", "certification.certify", "certification.reopen")
+ACTIONS = (AuditAction.CERTIFICATION_SUBMIT, AuditAction.CERTIFICATION_CERTIFY, AuditAction.CERTIFICATION_REOPEN)
 
 
 # --- reads -----------------------------------------------------------------------------------
@@ -179,7 +179,7 @@ def certification_statements_set(*, actor, cycle: Cycle, texts: dict[str, str]) 
                 CertificationStatement.objects.update_or_create(cycle=cycle, language=language, defaults={"text": text})
             else:
                 CertificationStatement.objects.filter(cycle=cycle, language=language).delete()
-        audit_record(actor=actor, action="certification.statement", target=str(cycle.year), detail={"languages": sorted(k for k, v in texts.items() if (v or "").strip())})
+        audit_record(actor=actor, action=AuditAction.CERTIFICATION_STATEMENT, target=str(cycle.year), detail={"languages": sorted(k for k, v in texts.items() if (v or "").strip())})
 
 
 # --- writes ----------------------------------------------------------------------------------
@@ -219,7 +219,7 @@ def certification_submit(*, actor, entity: Entity, cycle: Cycle, confirmed: bool
         certification.certify_warnings, certification.certify_reason = [], ""
         certification.statement = certification.statement_language = certification.certified_name = ""
         certification.save()
-        audit_record(actor=actor, action="certification.submit", target=_target(entity, cycle), detail={"total": document["total"], "warnings": warnings})
+        audit_record(actor=actor, action=AuditAction.CERTIFICATION_SUBMIT, target=_target(entity, cycle), detail={"total": document["total"], "warnings": warnings})
     return certification
 
 
@@ -255,7 +255,7 @@ def certification_certify(
         certification.save()
         audit_record(
             actor=actor,
-            action="certification.certify",
+            action=AuditAction.CERTIFICATION_CERTIFY,
             target=_target(entity, cycle),
             detail={"total": certification.snapshot.get("total", {}), "warnings": warnings, "reason": certification.certify_reason},
         )
@@ -281,5 +281,5 @@ def certification_reopen(*, actor, entity: Entity, cycle: Cycle, reason: str) ->
         certification.reopen_reason = reason
         certification.snapshot = {}
         certification.save()
-        audit_record(actor=actor, action="certification.reopen", target=_target(entity, cycle), detail={"reason": reason, "previous": previous})
+        audit_record(actor=actor, action=AuditAction.CERTIFICATION_REOPEN, target=_target(entity, cycle), detail={"reason": reason, "previous": previous})
     return certification

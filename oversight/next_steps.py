@@ -326,11 +326,11 @@ def ethics_office_steps(cycle: Cycle, *, now: datetime.datetime) -> StepGroup:
 
 def org_admin_steps(cycle: Cycle, *, now: datetime.datetime) -> StepGroup:
     """The organization file, loaded for the cycle before it opens and kept current."""
-    from core.models import AuditEntry
+    from core.models import AuditAction, AuditEntry
 
     today = timezone.localdate(now)
     opened = timezone.make_aware(datetime.datetime.combine(cycle.opens, datetime.time.min)) - datetime.timedelta(days=60)
-    imported = AuditEntry.objects.filter(action="org.import", at__gte=opened).exists()
+    imported = AuditEntry.objects.filter(action=AuditAction.ORG_IMPORT, at__gte=opened).exists()
     step = Step(
         _("Load the organization file for the cycle"),
         _status(done=imported, started=False, due=cycle.opens, today=today),
