@@ -27,7 +27,12 @@ from .models import Certification, CertificationStatement, CertificationStatus
 from .selectors import CascadeState, EntityRollup, UnitCount, rollup, rollup_document, state_counts
 from .tree import sessions_not_reported
 
-ACTIONS = (AuditAction.CERTIFICATION_SUBMIT, AuditAction.CERTIFICATION_CERTIFY, AuditAction.CERTIFICATION_REOPEN)
+# The steps of the history and the status each leaves Appendix E in.
+STEPS = {
+    AuditAction.CERTIFICATION_SUBMIT: CertificationStatus.SUBMITTED,
+    AuditAction.CERTIFICATION_CERTIFY: CertificationStatus.CERTIFIED,
+    AuditAction.CERTIFICATION_REOPEN: CertificationStatus.REOPENED,
+}
 
 
 # --- reads -----------------------------------------------------------------------------------
@@ -62,14 +67,16 @@ def appendix_e(entity: Entity, cycle: Cycle, certification: Certification | None
     return live_rollup(cycle, entity), True
 
 
-def certification_statuses(cycle: Cycle) -> dict[int, str]:
+def certification_statuses(cycle: Cycle) -> dict[int, CertificationStatus]:
     """{entity id: status} for every entity with a certification row in the cycle; one query."""
-    return dict(Certification.objects.filter(cycle=cycle).values_list("entity_id", "status"))
+    return {entity_id: CertificationStatus(status) for entity_id, status in Certification.objects.filter(cycle=cycle).values_list("entity_id", "status")}
 
 
-def certification_history(entity: Entity, cycle: Cycle):
-    """The audit entries of the entity's certification for the cycle, oldest first."""
-    return AuditEntry.objects.filter(action__in=ACTIONS, target=_target(entity, cycle)).select_related("actor__person").order_by("at", "pk")
+def certification_history(entity: Entity, cycle: Cycle) -> list[tuple[AuditEntry, CertificationStatus]]:
+    """The audit entries of the entity's certification for the cycle, oldest first, each with
+    the status its step left Appendix E in."""
+    entries = AuditEntry.objects.filter(action__in=list(STEPS), target=_target(entity, cycle)).select_related("actor__person").order_by("at", "pk")
+    return [(entry, STEPS[entry.action]) for entry in entries]
 
 
 # --- the checks before submitting and certifying ----------------------------------------------

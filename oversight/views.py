@@ -100,8 +100,9 @@ def entity(request: HttpRequest, code: str) -> HttpResponse:
             "nodes": cascade.level if named else [],
             "path": path,
             "manager": manager,
-            "certification_status": Certification.objects.filter(entity=the_entity, cycle=cycle).values_list("status", flat=True).first()
-            or CertificationStatus.DRAFT,
+            "certification_status": CertificationStatus(
+                Certification.objects.filter(entity=the_entity, cycle=cycle).values_list("status", flat=True).first() or CertificationStatus.DRAFT
+            ),
             "can_chase": the_entity.pk in scope.focal_entity_ids,
         }
         if named:
