@@ -22,7 +22,7 @@ def user_link_person(user) -> None:
         return
     from org.models import Person
 
-    matches = list(Person.objects.filter(active=True, email__iexact=user.email).values_list("pk", flat=True)[:2])
+    matches = list(Person.objects.active().filter(email__iexact=user.email).values_list("pk", flat=True)[:2])
     if len(matches) == 1 and not type(user).objects.filter(person_id=matches[0]).exists():
         user.person_id = matches[0]
         user.save(update_fields=["person"])
@@ -64,7 +64,7 @@ def _accounts_of_people(person_ids) -> Q:
     from org.models import Person
 
     departed_emails = Person.objects.filter(pk__in=person_ids).annotate(lower=Lower("email")).values("lower")
-    still_here = Person.objects.filter(active=True).exclude(pk__in=person_ids).annotate(lower=Lower("email")).filter(lower=OuterRef("email_lower"))
+    still_here = Person.objects.active().exclude(pk__in=person_ids).annotate(lower=Lower("email")).filter(lower=OuterRef("email_lower"))
     unlinked = (
         User.objects.filter(person__isnull=True)
         .alias(email_lower=Lower("email"))

@@ -375,7 +375,7 @@ SELECT depth, COUNT(*) FROM tree GROUP BY depth ORDER BY depth"""  # noqa: S608
     for m in managers:
         states[m.state] = states.get(m.state, 0) + 1
     result["shape"] = {
-        "people": Person.objects.filter(active=True).count(),
+        "people": Person.objects.active().count(),
         "entities": Entity.objects.count(),
         "units": Unit.objects.count(),
         "rollup_rows": len(selector),

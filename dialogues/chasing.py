@@ -132,7 +132,7 @@ def chase_send(
     today = timezone.localdate(now)
     sent = skipped = 0
     stations = duty_station_zones() if session is not None else None
-    people = Person.objects.filter(pk__in=person_ids, active=True).select_related("user", "entity").order_by("pk")
+    people = Person.objects.active().filter(pk__in=person_ids).select_related("user", "entity").order_by("pk")
     for person in people.iterator(chunk_size=500):
         delivered = _deliver(
             reason=reason,

@@ -117,7 +117,7 @@ def _open_cycle(today: datetime.date) -> Cycle | None:
 def _people(ids) -> dict[int, Person]:
     people = {}
     for chunk in _chunks(ids):
-        people.update((p.pk, p) for p in Person.objects.filter(pk__in=chunk, active=True).select_related("user", "entity"))
+        people.update((p.pk, p) for p in Person.objects.active().filter(pk__in=chunk).select_related("user", "entity"))
     return people
 
 
@@ -259,7 +259,7 @@ def _heads(entity_ids) -> dict[int, list[Recipient]]:
     """The heads of each entity: derived (an active person with no manager, or a manager in
     another entity) and granted; one recipient per e-mail address."""
     heads: dict[int, dict[str, Recipient]] = {}
-    derived = Person.objects.filter(active=True, entity_id__in=entity_ids).filter(Q(manager__isnull=True) | ~Q(manager__entity_id=F("entity_id")))
+    derived = Person.objects.active().filter(entity_id__in=entity_ids).filter(Q(manager__isnull=True) | ~Q(manager__entity_id=F("entity_id")))
     for person in derived.select_related("user").order_by("index_number"):
         heads.setdefault(person.entity_id, {}).setdefault(person.email.lower(), _person_recipient(person))
     granted = RoleGrant.objects.in_force().filter(role=Role.HEAD_OF_ENTITY, entity_id__in=entity_ids, user__is_active=True).select_related("user__person")

@@ -128,7 +128,7 @@ def sign_in_sheet(session: Session) -> SignInSheet:
     leader = session.leader
     matched = list(Attendance.objects.filter(session=session).order_by("person__name", "person_id").values_list("person__name", flat=True))
     unmatched = list(UnmatchedParticipant.objects.filter(session=session).order_by("name", "pk").values_list("name", flat=True))
-    people = Person.objects.filter(active=True, entity_id=leader.entity_id)
+    people = Person.objects.active().filter(entity_id=leader.entity_id)
     people = people.filter(unit_id=leader.unit_id) if leader.unit_id else people.filter(unit__isnull=True)
     return SignInSheet(
         session=session,

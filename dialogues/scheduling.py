@@ -80,7 +80,7 @@ def _check_plan(*, leader: Person, cycle: Cycle, plan: SessionPlan, now: datetim
             "time": plan.starts_at.strftime("%H:%M"),
             "zone": zone_label(plan.time_zone),
         }
-    invitees = list(Person.objects.filter(pk__in=plan.invitee_ids, active=True).exclude(pk=leader.pk))
+    invitees = list(Person.objects.active().filter(pk__in=plan.invitee_ids).exclude(pk=leader.pk))
     if len(invitees) != len(set(plan.invitee_ids) - {leader.pk}):
         errors["invitees"] = _("Some invitees are not active people of the organization.")
     if not invitees:

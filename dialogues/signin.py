@@ -328,7 +328,7 @@ def attendance_record_self(
         with connection.cursor() as cursor:
             cursor.execute(_SELF_INSERT, [session_id, AttendanceMethod.SELF.value, connection.ops.adapt_datetimefield_value(now), person_id])
             inserted = cursor.rowcount
-    if person_id is None or (inserted == 0 and not Person.objects.filter(pk=person_id, active=True).exists()):
+    if person_id is None or (inserted == 0 and not Person.objects.active().filter(pk=person_id).exists()):
         message = _("Your account is not linked to anyone in the organization file; ask the session leader to record your attendance.")
         return SelfSignInResult(SelfSignIn.REFUSED, session, message)
     return SelfSignInResult(SelfSignIn.SIGNED_IN, session)
@@ -338,7 +338,7 @@ def attendance_record_self(
 
 
 def _leader_reports(session: Session) -> QuerySet[Person]:
-    return Person.objects.filter(manager_id=session.leader.index_number, active=True)
+    return Person.objects.active().filter(manager_id=session.leader.index_number)
 
 
 def monitor_candidates(session: Session) -> QuerySet[Person]:
@@ -346,7 +346,7 @@ def monitor_candidates(session: Session) -> QuerySet[Person]:
     session's active invitees."""
     invited = Invitation.objects.filter(session=session).values("person_id")
     return (
-        Person.objects.filter(active=True)
+        Person.objects.active()
         .filter(Q(pk__in=invited) | Q(manager_id=session.leader.index_number))
         .exclude(pk=session.leader_id)
         .order_by("name")
@@ -528,7 +528,7 @@ def _people_by_name(scope: Scope, session: Session, names: list[str]) -> dict[st
     if any(not first_fit(name) for name in names):
         # The wider circles: names and entities only, then the few people who fit.
         wider: list[dict[str, list[int]]] = [{}, {}]
-        rows = recordable_people(scope, session).filter(active=True).exclude(pk__in=[p.pk for p in close]).values_list("pk", "name", "entity_id")
+        rows = recordable_people(scope, session).active().exclude(pk__in=[p.pk for p in close]).values_list("pk", "name", "entity_id")
         for pk, name, entity_id in rows.iterator(chunk_size=5000):
             if (key := name_key(name)) in wanted:
                 wider[0 if entity_id == leader.entity_id else 1].setdefault(key, []).append(pk)

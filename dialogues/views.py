@@ -108,7 +108,7 @@ def schedule(request: HttpRequest) -> HttpResponse:
 
 def _team_ids(leader) -> list[int]:
     """By default a leader invites all their active direct reports."""
-    return list(leader.direct_reports.filter(active=True).values_list("pk", flat=True))
+    return list(leader.direct_reports.active().values_list("pk", flat=True))
 
 
 def _create_sessions(request, scope, cycle, form, groups) -> HttpResponse:

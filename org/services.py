@@ -234,7 +234,7 @@ def _spreadsheet_damage(table: Table, rows: list[OrgRow]) -> list[Problem]:
             problems.append(Problem(number, column, _("Excel turned this cell into a date: format the column as Text and save again")))
             continue
         if zeros is None:
-            zeros = Person.objects.filter(active=True, index_number__startswith="0").exists()
+            zeros = Person.objects.active().filter(index_number__startswith="0").exists()
         if zeros:
             problems.append(
                 Problem(
@@ -314,7 +314,7 @@ def org_import(*, table: Table, dry_run: bool = False, actor=None, allow_mass_ch
     if errors:
         return report
     with transaction.atomic():
-        report.active_before = Person.objects.filter(active=True).count()
+        report.active_before = Person.objects.active().count()
         entity_ids = _sync_entities(rows)
         unit_ids = _sync_units(rows, entity_ids)
         creates, updates, deactivate, reactivate = _diff_people(rows, entity_ids, unit_ids, report)

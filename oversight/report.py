@@ -93,7 +93,7 @@ def participation(cycle: Cycle, previous: Cycle | None) -> tuple[Participation, 
     counts = {"personnel": Count("id"), "current": Count("id", filter=reached_q(cycle))}
     if previous is not None:
         counts["previous"] = Count("id", filter=reached_q(previous))
-    rows = Person.objects.filter(active=True).values("entity_id", "entity__code", "entity__name", "category", "location_type").annotate(**counts).order_by()
+    rows = Person.objects.active().values("entity_id", "entity__code", "entity__name", "category", "location_type").annotate(**counts).order_by()
     entities: dict[str, list[int]] = {}
     names: dict[str, str] = {}
     ids: dict[str, int] = {}

@@ -82,7 +82,7 @@ def reached_sql(person_id: str, *, attended: str | None = None, led: str | None 
 def direct_reports_reached(cycle: Cycle, manager: Person):
     """A manager's active direct reports, each with `reached` for the cycle."""
     return (
-        Person.objects.filter(manager_id=manager.index_number, active=True)
+        Person.objects.active().filter(manager_id=manager.index_number)
         .annotate(reached=Case(When(reached_q(cycle), then=Value(True)), default=Value(False), output_field=BooleanField()))
         .select_related("unit")
         .order_by("name")
@@ -115,7 +115,7 @@ class EntityRollup:
 def rollup(cycle: Cycle, *, entity_codes: list[str] | None = None) -> list[EntityRollup]:
     """Appendix E for the cycle: per entity, one row per unit with personnel of its own, over
     active people. Entities sorted by code, units by path (the unit-less row is `""`)."""
-    people = Person.objects.filter(active=True)
+    people = Person.objects.active()
     if entity_codes is not None:
         people = people.filter(entity__code__in=entity_codes)
     rows = people.values("entity__code", "unit__path").annotate(personnel=Count("id"), participants=Count("id", filter=reached_q(cycle))).order_by()
