@@ -311,13 +311,12 @@ def worker_reads(options) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from dialogues.models import Attendance, Cycle, Session
+    from dialogues.models import Cycle
     from org.models import Entity, Person, Unit
-    from oversight.selectors import _cascade_sql, cascade_states, rollup
+    from oversight.selectors import _cascade_sql, attended_sql, cascade_states, led_sql, rollup
 
     cycle = Cycle.objects.current()
     person, entity, unit = Person._meta.db_table, Entity._meta.db_table, Unit._meta.db_table
-    session, attendance = Session._meta.db_table, Attendance._meta.db_table
     # Table names come from the models: no user text in the SQL.
     rollup_floor_sql = f"""
 SELECT e.code, u.path, COUNT(*) AS personnel, COUNT(r.person_id) AS participants
@@ -325,9 +324,9 @@ FROM {person} p
 JOIN {entity} e ON e.id = p.entity_id
 LEFT JOIN {unit} u ON u.id = p.unit_id
 LEFT JOIN (
-    SELECT a.person_id FROM {attendance} a JOIN {session} s ON s.id = a.session_id WHERE s.cycle_id = %(cycle)s
+    {attended_sql()}
     UNION
-    SELECT leader_id FROM {session} WHERE cycle_id = %(cycle)s
+    {led_sql()}
 ) r ON r.person_id = p.id
 WHERE p.active
 GROUP BY e.code, u.path"""  # noqa: S608
