@@ -68,7 +68,7 @@ def scope_for(user) -> Scope:
     heads = {entity for role, entity in grants if role == Role.HEAD_OF_ENTITY}
     is_manager = False
     if person is not None:
-        is_manager = Person.objects.filter(manager_id=person.index_number, active=True).exists()
+        is_manager = Person.objects.active().filter(manager_id=person.index_number).exists()
         if person.manager_id is None or Person.objects.filter(index_number=person.manager_id).exclude(entity_id=person.entity_id).exists():
             heads.add(person.entity_id)
     scope = Scope(
@@ -101,7 +101,7 @@ def entity_or_404(scope: Scope, code: str) -> Entity:
 def direct_reports(scope: Scope) -> QuerySet[Person]:
     if scope.person is None:
         return Person.objects.none()
-    return Person.objects.filter(manager_id=scope.person.index_number, active=True)
+    return Person.objects.active().filter(manager_id=scope.person.index_number)
 
 
 def can_import_org(scope: Scope) -> bool:

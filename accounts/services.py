@@ -8,6 +8,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.models import AuditAction
 from core.services import audit_record
 from org.models import Person
 from org.signals import AccessChange
@@ -21,11 +22,11 @@ def user_link_person(user) -> None:
     roles derived from reporting lines follow people who were given an account by hand."""
     if user.person_id is not None:
         return
-    matches = list(Person.objects.filter(active=True, email__iexact=user.email).values_list("pk", flat=True)[:2])
+    matches = list(Person.objects.active().filter(email__iexact=user.email).values_list("pk", flat=True)[:2])
     if len(matches) == 1 and not type(user).objects.filter(person_id=matches[0]).exists():
         user.person_id = matches[0]
         user.save(update_fields=["person"])
-        audit_record(actor=user, action="account.link_person", target=user.email)
+        audit_record(actor=user, action=AuditAction.ACCOUNT_LINK_PERSON, target=user.email)
 
 
 def user_set_mute_reminders(*, user, mute: bool) -> None:
@@ -33,13 +34,14 @@ def user_set_mute_reminders(*, user, mute: bool) -> None:
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(mute_reminders=mute)
         user.mute_reminders = mute
-        audit_record(actor=user, action="account.mute_reminders" if mute else "account.unmute_reminders", target=user.email)
+        audit_record(actor=user, action=AuditAction.ACCOUNT_MUTE_REMINDERS if mute else AuditAction.ACCOUNT_UNMUTE_REMINDERS, target=user.email)
 
 
 def user_password_changed(*, user, how: str) -> None:
     """Record that the user's password was changed (`how`: "change" with the old one, "reset"
     by the e-mailed link); call it inside the transaction that saved it."""
-    audit_record(actor=user, action=f"account.password_{how}", target=user.email)
+    action = {"change": AuditAction.ACCOUNT_PASSWORD_CHANGE, "reset": AuditAction.ACCOUNT_PASSWORD_RESET}[how]
+    audit_record(actor=user, action=action, target=user.email)
 
 
 # --- access that ends with the organization --------------------------------------------------
@@ -53,7 +55,7 @@ def _accounts_of_people(person_ids) -> Q:
     the e-mail of one of them that nobody else active holds (an account made by hand for
     someone who has not logged in since)."""
     departed_emails = Person.objects.filter(pk__in=person_ids).annotate(lower=Lower("email")).values("lower")
-    still_here = Person.objects.filter(active=True).exclude(pk__in=person_ids).annotate(lower=Lower("email")).filter(lower=OuterRef("email_lower"))
+    still_here = Person.objects.active().exclude(pk__in=person_ids).annotate(lower=Lower("email")).filter(lower=OuterRef("email_lower"))
     unlinked = (
         User.objects.filter(person__isnull=True)
         .alias(email_lower=Lower("email"))
@@ -153,7 +155,7 @@ def grant_reinstate(*, actor, grant_id: int) -> RoleGrant:
         _may_hold(grant.user, grant.role)
         grant.suspended_at = None
         grant.save(update_fields=["suspended_at"])
-        audit_record(actor=actor, action="grant.reinstate", target=_grant_target(grant), detail={"user": grant.user.email})
+        audit_record(actor=actor, action=AuditAction.GRANT_REINSTATE, target=_grant_target(grant), detail={"user": grant.user.email})
     return grant
 
 
@@ -161,7 +163,7 @@ def grant_remove(*, actor, grant_id: int) -> None:
     """The Ethics Office removes a suspended grant for good."""
     with transaction.atomic():
         grant = _locked_suspended_grant(actor, grant_id)
-        audit_record(actor=actor, action="grant.remove", target=_grant_target(grant), detail={"user": grant.user.email})
+        audit_record(actor=actor, action=AuditAction.GRANT_REMOVE, target=_grant_target(grant), detail={"user": grant.user.email})
         grant.delete()
 
 
@@ -182,6 +184,6 @@ def grant_reassign(*, actor, grant_id: int, email: str) -> RoleGrant:
         if not created:
             given.suspended_at = None
             given.save(update_fields=["suspended_at"])
-        audit_record(actor=actor, action="grant.reassign", target=_grant_target(grant), detail={"user": grant.user.email, "to": target.email})
+        audit_record(actor=actor, action=AuditAction.GRANT_REASSIGN, target=_grant_target(grant), detail={"user": grant.user.email, "to": target.email})
         grant.delete()
     return given

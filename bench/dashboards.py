@@ -86,11 +86,11 @@ def selector_breakdown(entity_code: str) -> list[tuple[str, float]]:
     """Each selector of the two pages alone, best of 3, in milliseconds, with JIT off as in the views."""
     from django.utils import timezone
 
-    from org.models import Entity
+    from org.models import Cycle, Entity
     from oversight import dashboards, tree
-    from oversight.selectors import current_cycle, rollup
+    from oversight.selectors import rollup
 
-    cycle = current_cycle()
+    cycle = Cycle.objects.current()
     today = timezone.localdate()
     entity = Entity.objects.get(code=entity_code)
     top = tree.tree_level(cycle, entity.pk)
@@ -122,11 +122,11 @@ def explain_queries(entity_code: str) -> None:
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from org.models import Entity
+    from org.models import Cycle, Entity
     from oversight import dashboards, tree
-    from oversight.selectors import current_cycle, rollup
+    from oversight.selectors import rollup
 
-    cycle = current_cycle()
+    cycle = Cycle.objects.current()
     today = timezone.localdate()
     entity = Entity.objects.get(code=entity_code)
     calls = {

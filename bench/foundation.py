@@ -311,13 +311,11 @@ def worker_reads(options) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from dialogues.models import Attendance, Session
-    from org.models import Entity, Person, Unit
-    from oversight.selectors import _cascade_sql, cascade_states, current_cycle, rollup
+    from org.models import Cycle, Entity, Person, Unit
+    from oversight.selectors import _cascade_sql, attended_sql, cascade_states, led_sql, rollup
 
-    cycle = current_cycle()
+    cycle = Cycle.objects.current()
     person, entity, unit = Person._meta.db_table, Entity._meta.db_table, Unit._meta.db_table
-    session, attendance = Session._meta.db_table, Attendance._meta.db_table
     # Table names come from the models: no user text in the SQL.
     rollup_floor_sql = f"""
 SELECT e.code, u.path, COUNT(*) AS personnel, COUNT(r.person_id) AS participants
@@ -325,9 +323,9 @@ FROM {person} p
 JOIN {entity} e ON e.id = p.entity_id
 LEFT JOIN {unit} u ON u.id = p.unit_id
 LEFT JOIN (
-    SELECT a.person_id FROM {attendance} a JOIN {session} s ON s.id = a.session_id WHERE s.cycle_id = %(cycle)s
+    {attended_sql()}
     UNION
-    SELECT leader_id FROM {session} WHERE cycle_id = %(cycle)s
+    {led_sql()}
 ) r ON r.person_id = p.id
 WHERE p.active
 GROUP BY e.code, u.path"""  # noqa: S608
@@ -375,7 +373,7 @@ SELECT depth, COUNT(*) FROM tree GROUP BY depth ORDER BY depth"""  # noqa: S608
     for m in managers:
         states[m.state] = states.get(m.state, 0) + 1
     result["shape"] = {
-        "people": Person.objects.filter(active=True).count(),
+        "people": Person.objects.active().count(),
         "entities": Entity.objects.count(),
         "units": Unit.objects.count(),
         "rollup_rows": len(selector),

@@ -7,6 +7,69 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class AuditAction(models.TextChoices):
+    """Every action the audit trail records, as `AuditEntry.action` stores it: the values are
+    data, kept as they were first written; a new action adds a member here."""
+
+    # the organization
+    ORG_IMPORT = "org.import"
+    PEOPLE_DEACTIVATE = "people.deactivate"
+    PEOPLE_REACTIVATE = "people.reactivate"
+    # accounts and role grants
+    ACCOUNT_LINK_PERSON = "account.link_person"
+    ACCOUNT_MUTE_REMINDERS = "account.mute_reminders"
+    ACCOUNT_UNMUTE_REMINDERS = "account.unmute_reminders"
+    ACCOUNT_PASSWORD_CHANGE = "account.password_change"  # noqa: S105 (an action, not a password)
+    ACCOUNT_PASSWORD_RESET = "account.password_reset"  # noqa: S105 (an action, not a password)
+    GRANT_REINSTATE = "grant.reinstate"
+    GRANT_REMOVE = "grant.remove"
+    GRANT_REASSIGN = "grant.reassign"
+    # cycles and their kit
+    CYCLE_OPEN = "cycle.open"
+    CYCLE_UPDATE = "cycle.update"
+    KIT_CREATE = "kit.create"
+    KIT_SAVE = "kit.save"
+    KIT_PUBLISH = "kit.publish"
+    KIT_UNPUBLISH = "kit.unpublish"
+    KIT_LOAD = "kit.load"
+    KIT_AGENDA_SAVE = "kit.agenda.save"
+    KIT_AGENDA_DELETE = "kit.agenda.delete"
+    KIT_AGENDA_MOVE = "kit.agenda.move"
+    KIT_SCENARIO_SAVE = "kit.scenario.save"
+    KIT_SCENARIO_DELETE = "kit.scenario.delete"
+    KIT_SCENARIO_MOVE = "kit.scenario.move"
+    KIT_QUESTION_SAVE = "kit.question.save"
+    KIT_QUESTION_DELETE = "kit.question.delete"
+    KIT_QUESTION_MOVE = "kit.question.move"
+    KIT_TRANSLATION_SAVE = "kit.translation.save"
+    # sessions, invitations and reminders
+    SESSION_SCHEDULE = "session.schedule"
+    SESSION_UPDATE = "session.update"
+    SESSION_GUESTS = "session.guests"
+    SESSION_CANCEL = "session.cancel"
+    SESSION_MONITOR = "session.monitor"
+    SESSION_CHOOSE_SCENARIOS = "session.choose_scenarios"
+    SESSION_CAPTURE_ADD = "session.capture_add"
+    SESSION_CAPTURE_DELETE = "session.capture_delete"
+    INVITATION_RESPOND = "invitation.respond"
+    REMINDER_CHASE = "reminder.chase"
+    # attendance
+    ATTENDANCE_IMPORT = "attendance.import"
+    ATTENDANCE_MONITOR = "attendance.monitor"
+    ATTENDANCE_CONFERENCE = "attendance.conference"
+    ATTENDANCE_SHEET = "attendance.sheet"
+    # feedback and questions
+    FEEDBACK_CREATE = "feedback.create"
+    FEEDBACK_UPDATE = "feedback.update"
+    QUESTION_ASK = "question.ask"
+    QUESTION_UPDATE = "question.update"
+    # certification of Appendix E
+    CERTIFICATION_STATEMENT = "certification.statement"
+    CERTIFICATION_SUBMIT = "certification.submit"
+    CERTIFICATION_CERTIFY = "certification.certify"
+    CERTIFICATION_REOPEN = "certification.reopen"
+
+
 class AuditEntry(models.Model):
     """Who did what, when: every state change writes one."""
 

@@ -89,7 +89,7 @@ class ScheduleForm(forms.Form):
         zone = self.fields["time_zone"]
         zone.initial = person_time_zone(self.leader)  # the leader's own zone unless the form says otherwise
         zone.choices = time_zone_choices(self.leader.entity_id, current=self.initial.get("time_zone") or zone.initial)
-        self.fields["invitees"].queryset = Person.objects.filter(manager_id=self.leader.index_number, active=True).order_by("name")
+        self.fields["invitees"].queryset = Person.objects.active().filter(manager_id=self.leader.index_number).order_by("name")
 
     def clean_others(self):
         return resolved_or_error(self.scope, typed_entries(self.cleaned_data["others"]), purpose=Purpose.INVITE)

@@ -1,9 +1,12 @@
 """The sessions of a cycle, with who was invited, who attended and which scenarios they wished for."""
 
+import datetime
 import secrets
 import uuid
 
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kit.models import Scenario
@@ -23,6 +26,24 @@ class SessionStatus(models.TextChoices):
 
 def new_signin_secret() -> str:
     return secrets.token_urlsafe(24)
+
+
+def signed_in_q() -> Q:
+    """Someone signed in to the session (of the query's row): a person of the organization or
+    a guest who is not in it."""
+    return Exists(Attendance.objects.filter(session=OuterRef("pk"))) | Exists(UnmatchedParticipant.objects.filter(session=OuterRef("pk")))
+
+
+class SessionQuerySet(models.QuerySet):
+    def held(self, now: datetime.datetime | None = None):
+        """The sessions *held* at `now` (default: now): not cancelled, and someone signed in or
+        their start has passed: `starts_at` for a scheduled session, the start of its day for a
+        session known only by its date (imported from a paper sheet)."""
+        now = now or timezone.now()
+        started = Q(starts_at__lte=now) | Q(starts_at__isnull=True, date__lte=timezone.localdate(now))
+        # `started` first: PostgreSQL tries an OR's terms in order, so the attendance of the whole
+        # cycle is hashed only if some session has not started (never, for sessions days old).
+        return self.filter(~Q(status=SessionStatus.CANCELLED) & (started | signed_in_q()))
 
 
 class Session(models.Model):
@@ -49,6 +70,8 @@ class Session(models.Model):
     # The scenarios the leader chose for the session (two, a third if time allows).
     scenarios = models.ManyToManyField("kit.Scenario", blank=True, related_name="sessions", verbose_name=_("scenarios"))
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SessionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "ref"]

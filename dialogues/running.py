@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
+from core.models import AuditAction
 from core.services import audit_record
 from kit.models import Kit, Scenario
 from kit.translations import KitReader, ShownAgendaItem, ShownScenario
@@ -128,7 +129,7 @@ def sign_in_sheet(session: Session) -> SignInSheet:
     leader = session.leader
     matched = list(Attendance.objects.filter(session=session).order_by("person__name", "person_id").values_list("person__name", flat=True))
     unmatched = list(UnmatchedParticipant.objects.filter(session=session).order_by("name", "pk").values_list("name", flat=True))
-    people = Person.objects.filter(active=True, entity_id=leader.entity_id)
+    people = Person.objects.active().filter(entity_id=leader.entity_id)
     people = people.filter(unit_id=leader.unit_id) if leader.unit_id else people.filter(unit__isnull=True)
     return SignInSheet(
         session=session,
@@ -157,7 +158,7 @@ def session_choose_scenarios(*, session: Session, scenarios: list[Scenario], act
         raise ValidationError(_("Choose scenarios from this year's kit."))
     with transaction.atomic(durable=True):
         session.scenarios.set(sorted(ids))
-        audit_record(actor=actor, action="session.choose_scenarios", target=f"session:{session.pk}", detail={"scenarios": sorted(ids)})
+        audit_record(actor=actor, action=AuditAction.SESSION_CHOOSE_SCENARIOS, target=f"session:{session.pk}", detail={"scenarios": sorted(ids)})
 
 
 def session_capture_add(*, session: Session, kind: str, text: str, actor) -> SessionCapture:
@@ -173,7 +174,7 @@ def session_capture_add(*, session: Session, kind: str, text: str, actor) -> Ses
     with transaction.atomic(durable=True):
         capture = SessionCapture.objects.create(session=session, kind=kind, text=text)
         # The text stays out of the audit trail: it is the session's content, not an action.
-        audit_record(actor=actor, action="session.capture_add", target=f"session:{session.pk}", detail={"capture": capture.pk, "kind": kind})
+        audit_record(actor=actor, action=AuditAction.SESSION_CAPTURE_ADD, target=f"session:{session.pk}", detail={"capture": capture.pk, "kind": kind})
     return capture
 
 
@@ -182,5 +183,5 @@ def session_capture_delete(*, session: Session, capture_id: int, actor) -> bool:
     with transaction.atomic(durable=True):
         deleted, _rows = SessionCapture.objects.filter(session=session, pk=capture_id).delete()
         if deleted:
-            audit_record(actor=actor, action="session.capture_delete", target=f"session:{session.pk}", detail={"capture": capture_id})
+            audit_record(actor=actor, action=AuditAction.SESSION_CAPTURE_DELETE, target=f"session:{session.pk}", detail={"capture": capture_id})
     return bool(deleted)

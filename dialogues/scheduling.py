@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from core.models import AuditAction
 from core.services import audit_record
 from kit.models import Scenario
 from org.models import Cycle, Person
@@ -80,7 +81,7 @@ def _check_plan(*, leader: Person, cycle: Cycle, plan: SessionPlan, now: datetim
             "time": plan.starts_at.strftime("%H:%M"),
             "zone": zone_label(plan.time_zone),
         }
-    invitees = list(Person.objects.filter(pk__in=plan.invitee_ids, active=True).exclude(pk=leader.pk))
+    invitees = list(Person.objects.active().filter(pk__in=plan.invitee_ids).exclude(pk=leader.pk))
     if len(invitees) != len(set(plan.invitee_ids) - {leader.pk}):
         errors["invitees"] = _("Some invitees are not active people of the organization.")
     if not invitees:
@@ -121,7 +122,7 @@ def session_schedule(*, leader: Person, cycle: Cycle, plan: SessionPlan, actor, 
             languages=",".join(plan.languages),
         )
         Invitation.objects.bulk_create([Invitation(session=session, person=p) for p in invitees])
-        audit_record(actor=actor, action="session.schedule", target=f"session {session.pk}", detail={"invitees": len(invitees), "starts_at": plan.starts_at.isoformat(), "time_zone": plan.time_zone})
+        audit_record(actor=actor, action=AuditAction.SESSION_SCHEDULE, target=f"session {session.pk}", detail={"invitees": len(invitees), "starts_at": plan.starts_at.isoformat(), "time_zone": plan.time_zone})
         transaction.on_commit(lambda: _send(invitation_messages(session, invitees, kind="invitation", base_url=base_url)))
     return session
 
@@ -147,7 +148,7 @@ def session_update(*, session: Session, plan: SessionPlan, actor, base_url: str 
         session.location, session.languages = plan.location, ",".join(plan.languages)
         session.sequence += 1
         session.save()
-        audit_record(actor=actor, action="session.update", target=f"session {session.pk}", detail={"added": len(wanted - current), "removed": len(removed), "sequence": session.sequence, "starts_at": plan.starts_at.isoformat(), "time_zone": plan.time_zone})
+        audit_record(actor=actor, action=AuditAction.SESSION_UPDATE, target=f"session {session.pk}", detail={"added": len(wanted - current), "removed": len(removed), "sequence": session.sequence, "starts_at": plan.starts_at.isoformat(), "time_zone": plan.time_zone})
         kept = [p for p in invitees if p.pk in current] if event_changed else []
         added = [p for p in invitees if p.pk not in current]
 
@@ -185,7 +186,7 @@ def session_add_guests(*, session: Session, people: list[Person], actor, base_ur
         invited = set(session.invitations.values_list("person_id", flat=True))
         guests = [p for p in people if p.pk not in invited and p.pk != session.leader_id and p.active]
         Invitation.objects.bulk_create([Invitation(session=session, person=p) for p in guests], ignore_conflicts=True)
-        audit_record(actor=actor, action="session.guests", target=f"session {session.pk}", detail={"added": [p.index_number for p in guests]})
+        audit_record(actor=actor, action=AuditAction.SESSION_GUESTS, target=f"session {session.pk}", detail={"added": [p.index_number for p in guests]})
         if guests and session.starts_at is not None and session.starts_at > timezone.now():
             transaction.on_commit(lambda: _send(invitation_messages(session, guests, kind="invitation", base_url=base_url)))
     return len(guests)
@@ -212,7 +213,7 @@ def session_cancel(*, session: Session, actor, base_url: str = "") -> Session:
         session.status = SessionStatus.CANCELLED
         session.sequence += 1
         session.save(update_fields=["status", "sequence"])
-        audit_record(actor=actor, action="session.cancel", target=f"session {session.pk}")
+        audit_record(actor=actor, action=AuditAction.SESSION_CANCEL, target=f"session {session.pk}")
         invitees = list(Person.objects.filter(invitations__session=session))
         transaction.on_commit(lambda: _send(invitation_messages(session, invitees, kind="cancellation", base_url=base_url)))
     return session
@@ -226,7 +227,7 @@ def invitation_respond(*, invitation: Invitation, needs: str, scenario_ids: list
         invitation.save(update_fields=["needs"])
         invitation.votes.exclude(scenario_id__in=allowed).delete()
         ScenarioVote.objects.bulk_create([ScenarioVote(invitation=invitation, scenario_id=pk) for pk in allowed], ignore_conflicts=True)
-        audit_record(actor=actor, action="invitation.respond", target=f"session {invitation.session_id}", detail={"votes": len(allowed), "needs": bool(invitation.needs)})
+        audit_record(actor=actor, action=AuditAction.INVITATION_RESPOND, target=f"session {invitation.session_id}", detail={"votes": len(allowed), "needs": bool(invitation.needs)})
     return invitation
 
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.scope import Scope, above_pairs, any_of, below, without_jit
-from core.models import AuditEntry
+from core.models import AuditAction, AuditEntry
 from org.models import Entity, Person
 
 from .models import Attendance, Invitation, Session
@@ -91,7 +91,7 @@ def guest_session_or_404(scope: Scope, pk: int) -> Session:
     return session
 
 
-SIGNATORY_ACTIONS = ("certification.submit", "certification.certify")  # as oversight/certification.py writes them
+SIGNATORY_ACTIONS = (AuditAction.CERTIFICATION_SUBMIT, AuditAction.CERTIFICATION_CERTIFY)
 
 
 def _signatories(entity_ids: frozenset[int]) -> QuerySet:

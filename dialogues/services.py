@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.models import AuditAction
 from core.services import audit_record
 from core.tabular import Problem, Table, check_columns
 from dialogues.scope import importable_outsiders
@@ -25,7 +26,7 @@ def cycle_open(*, year: int, topic: str, opens: datetime.date, deadline: datetim
         raise ValueError(_("the opening date must come before the deadline"))
     with transaction.atomic():
         cycle, created = Cycle.objects.update_or_create(year=year, defaults={"topic": topic, "opens": opens, "deadline": deadline})
-        audit_record(actor=actor, action="cycle.open" if created else "cycle.update", target=str(year), detail={"topic": topic, "opens": str(opens), "deadline": str(deadline)})
+        audit_record(actor=actor, action=AuditAction.CYCLE_OPEN if created else AuditAction.CYCLE_UPDATE, target=str(year), detail={"topic": topic, "opens": str(opens), "deadline": str(deadline)})
     return cycle, created
 
 
@@ -199,7 +200,7 @@ def attendance_import(*, table: Table, cycle: Cycle, dry_run: bool = False, acto
         UnmatchedParticipant.objects.bulk_create(
             [UnmatchedParticipant(session=s, name=n) for s, planned in zip(saved, report.sessions) for n in planned.unmatched], batch_size=2000
         )
-        audit_record(actor=actor, action="attendance.import", target=str(cycle.year), detail={"summary": report.summary(), "replaced": len(replaced)})
+        audit_record(actor=actor, action=AuditAction.ATTENDANCE_IMPORT, target=str(cycle.year), detail={"summary": report.summary(), "replaced": len(replaced)})
     report.written = True
     return report
 

@@ -38,6 +38,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from accounts.scope import Scope, scope_for
+from core.models import AuditAction
 from core.services import audit_record
 from core.tabular import Problem, Table, check_columns
 from dialogues.scope import Purpose, recordable_people, refusal_message, resolve_people
@@ -328,7 +329,7 @@ def attendance_record_self(
         with connection.cursor() as cursor:
             cursor.execute(_SELF_INSERT, [session_id, AttendanceMethod.SELF.value, connection.ops.adapt_datetimefield_value(now), person_id])
             inserted = cursor.rowcount
-    if person_id is None or (inserted == 0 and not Person.objects.filter(pk=person_id, active=True).exists()):
+    if person_id is None or (inserted == 0 and not Person.objects.active().filter(pk=person_id).exists()):
         message = _("Your account is not linked to anyone in the organization file; ask the session leader to record your attendance.")
         return SelfSignInResult(SelfSignIn.REFUSED, session, message)
     return SelfSignInResult(SelfSignIn.SIGNED_IN, session)
@@ -338,7 +339,7 @@ def attendance_record_self(
 
 
 def _leader_reports(session: Session) -> QuerySet[Person]:
-    return Person.objects.filter(manager_id=session.leader.index_number, active=True)
+    return Person.objects.active().filter(manager_id=session.leader.index_number)
 
 
 def monitor_candidates(session: Session) -> QuerySet[Person]:
@@ -346,7 +347,7 @@ def monitor_candidates(session: Session) -> QuerySet[Person]:
     session's active invitees."""
     invited = Invitation.objects.filter(session=session).values("person_id")
     return (
-        Person.objects.filter(active=True)
+        Person.objects.active()
         .filter(Q(pk__in=invited) | Q(manager_id=session.leader.index_number))
         .exclude(pk=session.leader_id)
         .order_by("name")
@@ -397,7 +398,7 @@ def attendance_set_by_monitor(
         numbers = dict(Person.objects.filter(pk__in=added + removed_ids).values_list("pk", "index_number"))
         audit_record(
             actor=actor,
-            action="attendance.monitor",
+            action=AuditAction.ATTENDANCE_MONITOR,
             target=f"session {session.pk}",
             detail={"added": [numbers[pk] for pk in added], "removed": [numbers[pk] for pk in removed_ids]},
         )
@@ -414,7 +415,7 @@ def session_appoint_monitor(*, session: Session, actor, monitor: Person | None) 
         session.monitor = monitor
         audit_record(
             actor=actor,
-            action="session.monitor",
+            action=AuditAction.SESSION_MONITOR,
             target=f"session {session.pk}",
             detail={"monitor": monitor.index_number if monitor else None},
         )
@@ -457,7 +458,7 @@ def _add_unmatched(report: SessionAttendanceReport, name: str, row: int, column:
         report.unmatched.append(name[:MAX_NAME_LENGTH])
 
 
-def _record(*, session: Session, report: SessionAttendanceReport, method: str, actor, action: str) -> None:
+def _record(*, session: Session, report: SessionAttendanceReport, method: str, actor, action: AuditAction) -> None:
     """Add the report's people and unmatched names to the session (people and names already
     there stay as they are), with an audit entry; one transaction."""
     recorder = getattr(actor, "person_id", None)
@@ -528,7 +529,7 @@ def _people_by_name(scope: Scope, session: Session, names: list[str]) -> dict[st
     if any(not first_fit(name) for name in names):
         # The wider circles: names and entities only, then the few people who fit.
         wider: list[dict[str, list[int]]] = [{}, {}]
-        rows = recordable_people(scope, session).filter(active=True).exclude(pk__in=[p.pk for p in close]).values_list("pk", "name", "entity_id")
+        rows = recordable_people(scope, session).active().exclude(pk__in=[p.pk for p in close]).values_list("pk", "name", "entity_id")
         for pk, name, entity_id in rows.iterator(chunk_size=5000):
             if (key := name_key(name)) in wanted:
                 wider[0 if entity_id == leader.entity_id else 1].setdefault(key, []).append(pk)
@@ -623,7 +624,7 @@ def attendance_record_conference(
         raise SigninError(problem)
     report = attendance_conference_plan(session=session, data=data, scope=scope or scope_for(actor), picks=picks)
     if report.ok and not dry_run and not (picks is not None and report.ambiguous):
-        _record(session=session, report=report, method=AttendanceMethod.CONFERENCE, actor=actor, action="attendance.conference")
+        _record(session=session, report=report, method=AttendanceMethod.CONFERENCE, actor=actor, action=AuditAction.ATTENDANCE_CONFERENCE)
     return report
 
 
@@ -689,7 +690,7 @@ def attendance_record_sheet(*, session: Session, table: Table, actor, dry_run: b
         raise SigninError(problem)
     report = attendance_sheet_plan(session=session, table=table, scope=scope_for(actor))
     if report.ok and not dry_run:
-        _record(session=session, report=report, method=AttendanceMethod.SHEET, actor=actor, action="attendance.sheet")
+        _record(session=session, report=report, method=AttendanceMethod.SHEET, actor=actor, action=AuditAction.ATTENDANCE_SHEET)
     return report
 
 

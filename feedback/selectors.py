@@ -6,7 +6,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Role, User
-from dialogues.models import Attendance, CaptureKind, Session, SessionStatus, UnmatchedParticipant
+from dialogues.models import CaptureKind, Session
 from dialogues.running import session_captures, session_kit, sign_in_sheet
 from kit.models import Scenario
 from org.models import Cycle, Entity, Person
@@ -31,25 +31,14 @@ def entity_is_certified(entity: Entity, cycle: Cycle) -> bool:
 # --- held and not reported -------------------------------------------------------------
 
 
-def _held(now: datetime.datetime) -> Q:
-    """A session is *held* when it is not cancelled and someone signed in (matched or not),
-    or its start has passed: `starts_at` for a scheduled session, the start of its day for a
-    session known only by its date (imported from a paper sheet)."""
-    signed_in = Exists(Attendance.objects.filter(session=OuterRef("pk"))) | Exists(UnmatchedParticipant.objects.filter(session=OuterRef("pk")))
-    started = Q(starts_at__lte=now) | Q(starts_at__isnull=True, date__lte=timezone.localdate(now))
-    # `started` first: PostgreSQL tries an OR's terms in order, so the attendance of the whole
-    # cycle is hashed only if some session has not started (never, for sessions days old).
-    return ~Q(status=SessionStatus.CANCELLED) & (started | signed_in)
-
-
 def held_sessions(cycle: Cycle, *, now: datetime.datetime | None = None) -> QuerySet[Session]:
-    """Sessions of the cycle that are held (see `_held`) at `now` (default: now)."""
-    return Session.objects.filter(_held(now or timezone.now()), cycle=cycle)
+    """Sessions of the cycle that are held at `now` (default: now), as `Session.objects.held`."""
+    return Session.objects.held(now).filter(cycle=cycle)
 
 
 def session_is_held(session: Session, *, now: datetime.datetime | None = None) -> bool:
-    """Whether one session is held (see `_held`): its leader may then report it."""
-    return Session.objects.filter(_held(now or timezone.now()), pk=session.pk).exists()
+    """Whether one session is held (`Session.objects.held`): its leader may then report it."""
+    return Session.objects.held(now).filter(pk=session.pk).exists()
 
 
 def sessions_not_reported(cycle: Cycle, *, entity_ids=None, leader: Person | None = None, today: datetime.date | None = None) -> QuerySet[Session]:

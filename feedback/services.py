@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.models import AuditAction
 from core.services import audit_record
 from dialogues.invitations import language_of
 from dialogues.models import Session
@@ -96,7 +97,7 @@ def leader_feedback_save(*, session: Session, data: dict, actor) -> LeaderFeedba
         new_ids, dropped_ids = _sync_questions(session, lines)
         audit_record(
             actor=actor,
-            action="feedback.create" if created else "feedback.update",
+            action=AuditAction.FEEDBACK_CREATE if created else AuditAction.FEEDBACK_UPDATE,
             target=f"session:{session.pk}",
             detail={"feedback": feedback.pk, "questions_created": new_ids, "questions_dropped": dropped_ids},
         )
@@ -119,7 +120,7 @@ def question_ask(*, leader: Person, cycle: Cycle, text: str, actor) -> Question:
         raise ValidationError(_("Keep it under %(limit)d characters.") % {"limit": MAX_QUESTION_LENGTH})
     with transaction.atomic(durable=True):
         question = Question.objects.create(cycle=cycle, entity_id=leader.entity_id, kind=QuestionKind.MATERIALS, asked_by=leader, text=text)
-        audit_record(actor=actor, action="question.ask", target=f"question:{question.pk}", detail={"kind": QuestionKind.MATERIALS})
+        audit_record(actor=actor, action=AuditAction.QUESTION_ASK, target=f"question:{question.pk}", detail={"kind": QuestionKind.MATERIALS})
     return question
 
 
@@ -180,7 +181,7 @@ def question_update(*, question: Question, status: str, answer: str, assigned_to
         else:
             current.published_at = None
         current.save(update_fields=["status", "answer", "assigned_to", "answered_at", "published_at"])
-        audit_record(actor=actor, action="question.update", target=f"question:{current.pk}", detail=changes)
+        audit_record(actor=actor, action=AuditAction.QUESTION_UPDATE, target=f"question:{current.pk}", detail=changes)
         if newly_answered:
             question_id = current.pk
             transaction.on_commit(lambda: _send_answer(question_id, base_url))

@@ -26,11 +26,6 @@ def kit_for_cycle(cycle: Cycle) -> Kit | None:
     )
 
 
-def latest_cycle() -> Cycle | None:
-    """The most recent cycle: the one whose kit the site links to."""
-    return Cycle.objects.order_by("-year").first()
-
-
 def total_minutes(kit: Kit) -> int:
     """The agenda's length; uses the prefetched items."""
     return sum(item.minutes for item in kit.agenda.all())

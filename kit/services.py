@@ -11,6 +11,7 @@ from django.db.models import Max, Model, QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from core.models import AuditAction
 from core.services import audit_record
 from org.models import Cycle
 
@@ -90,7 +91,7 @@ def kit_save(*, actor, cycle: Cycle, language: str, why_it_matters: str, key_les
                 AgendaItem(kit=kit, order=i, title=_standard_title(title, language), minutes=minutes)
                 for i, (title, minutes) in enumerate(STANDARD_AGENDA, start=1)
             )
-        audit_record(actor=actor, action="kit.create" if created else "kit.save", target=_target(kit))
+        audit_record(actor=actor, action=AuditAction.KIT_CREATE if created else AuditAction.KIT_SAVE, target=_target(kit))
     return kit
 
 
@@ -127,7 +128,7 @@ def kit_publish(*, actor, kit: Kit, published: bool = True) -> Kit:
                 raise KitNotReady(problems)
         kit.published = published
         kit.save(update_fields=["published"])
-        audit_record(actor=actor, action="kit.publish" if published else "kit.unpublish", target=_target(kit))
+        audit_record(actor=actor, action=AuditAction.KIT_PUBLISH if published else AuditAction.KIT_UNPUBLISH, target=_target(kit))
     return kit
 
 
@@ -142,14 +143,14 @@ def agenda_save(*, actor, kit: Kit, item: AgendaItem | None = None, title: str, 
             item = AgendaItem(kit=kit, order=_next_order(kit.agenda.all()))
         item.title, item.minutes, item.guidance = title, minutes, guidance
         item.save()
-        audit_record(actor=actor, action="kit.agenda.save", target=_target(kit, f"agenda {item.pk}"), detail={"title": title, "minutes": minutes})
+        audit_record(actor=actor, action=AuditAction.KIT_AGENDA_SAVE, target=_target(kit, f"agenda {item.pk}"), detail={"title": title, "minutes": minutes})
     return item
 
 
 def agenda_delete(*, actor, item: AgendaItem) -> None:
     with transaction.atomic():
         kit = _locked(item.kit)
-        audit_record(actor=actor, action="kit.agenda.delete", target=_target(kit, f"agenda {item.pk}"), detail={"title": item.title})
+        audit_record(actor=actor, action=AuditAction.KIT_AGENDA_DELETE, target=_target(kit, f"agenda {item.pk}"), detail={"title": item.title})
         item.delete()
         _renumber(kit.agenda.all())
 
@@ -159,7 +160,7 @@ def agenda_move(*, actor, item: AgendaItem, offset: int) -> bool:
         kit = _locked(item.kit)
         moved = _move(kit.agenda.all(), item, offset)
         if moved:
-            audit_record(actor=actor, action="kit.agenda.move", target=_target(kit, f"agenda {item.pk}"), detail={"offset": offset})
+            audit_record(actor=actor, action=AuditAction.KIT_AGENDA_MOVE, target=_target(kit, f"agenda {item.pk}"), detail={"offset": offset})
     return moved
 
 
@@ -186,7 +187,7 @@ def scenario_save(
         scenario.title, scenario.format, scenario.text, scenario.video_url = title, format, text, video_url
         scenario.key_messages, scenario.resources = key_messages, resources
         scenario.save()
-        audit_record(actor=actor, action="kit.scenario.save", target=_target(kit, f"scenario {scenario.pk}"), detail={"title": title})
+        audit_record(actor=actor, action=AuditAction.KIT_SCENARIO_SAVE, target=_target(kit, f"scenario {scenario.pk}"), detail={"title": title})
     return scenario
 
 
@@ -194,7 +195,7 @@ def scenario_delete(*, actor, scenario: Scenario) -> None:
     """Remove a scenario with its questions (and the votes and session choices for it)."""
     with transaction.atomic():
         kit = _locked(scenario.kit)
-        audit_record(actor=actor, action="kit.scenario.delete", target=_target(kit, f"scenario {scenario.pk}"), detail={"title": scenario.title})
+        audit_record(actor=actor, action=AuditAction.KIT_SCENARIO_DELETE, target=_target(kit, f"scenario {scenario.pk}"), detail={"title": scenario.title})
         scenario.delete()
         _renumber(kit.scenarios.all())
 
@@ -204,7 +205,7 @@ def scenario_move(*, actor, scenario: Scenario, offset: int) -> bool:
         kit = _locked(scenario.kit)
         moved = _move(kit.scenarios.all(), scenario, offset)
         if moved:
-            audit_record(actor=actor, action="kit.scenario.move", target=_target(kit, f"scenario {scenario.pk}"), detail={"offset": offset})
+            audit_record(actor=actor, action=AuditAction.KIT_SCENARIO_MOVE, target=_target(kit, f"scenario {scenario.pk}"), detail={"offset": offset})
     return moved
 
 
@@ -229,14 +230,14 @@ def question_save(
         question.text, question.follow_ups = text, follow_ups
         question.important_points, question.references = important_points, references
         question.save()
-        audit_record(actor=actor, action="kit.question.save", target=_target(kit, f"question {question.pk}"), detail={"scenario": scenario.pk})
+        audit_record(actor=actor, action=AuditAction.KIT_QUESTION_SAVE, target=_target(kit, f"question {question.pk}"), detail={"scenario": scenario.pk})
     return question
 
 
 def question_delete(*, actor, question: DiscussionQuestion) -> None:
     with transaction.atomic():
         kit = _locked(question.scenario.kit)
-        audit_record(actor=actor, action="kit.question.delete", target=_target(kit, f"question {question.pk}"), detail={"scenario": question.scenario_id})
+        audit_record(actor=actor, action=AuditAction.KIT_QUESTION_DELETE, target=_target(kit, f"question {question.pk}"), detail={"scenario": question.scenario_id})
         question.delete()
         _renumber(question.scenario.questions.all())
 
@@ -246,7 +247,7 @@ def question_move(*, actor, question: DiscussionQuestion, offset: int) -> bool:
         kit = _locked(question.scenario.kit)
         moved = _move(question.scenario.questions.all(), question, offset)
         if moved:
-            audit_record(actor=actor, action="kit.question.move", target=_target(kit, f"question {question.pk}"), detail={"offset": offset})
+            audit_record(actor=actor, action=AuditAction.KIT_QUESTION_MOVE, target=_target(kit, f"question {question.pk}"), detail={"offset": offset})
     return moved
 
 
@@ -344,5 +345,5 @@ def kit_load(*, actor, cycle: Cycle, content: KitContent) -> Kit:
                 ],
                 scenario=scenario,
             )
-        audit_record(actor=actor, action="kit.load", target=_target(kit), detail={"scenarios": len(scenarios)})
+        audit_record(actor=actor, action=AuditAction.KIT_LOAD, target=_target(kit), detail={"scenarios": len(scenarios)})
     return kit

@@ -21,6 +21,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language_info, pgettext_lazy
 from django.utils.translation import gettext as _
 
+from core.models import AuditAction
 from core.services import audit_record
 from org.models import Cycle, Language, django_language
 
@@ -402,7 +403,7 @@ def kit_translation_save(*, actor, kit: Kit, language: str, texts: dict[Key, str
         result = TranslationSaved(saved=len(created) + len(changed), removed=len(removed))
         audit_record(
             actor=actor,
-            action="kit.translation.save",
+            action=AuditAction.KIT_TRANSLATION_SAVE,
             target=f"kit {kit.cycle.year} {language}",
             detail={"language": language, "saved": result.saved, "removed": result.removed},
         )

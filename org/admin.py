@@ -40,7 +40,7 @@ class PersonAdmin(admin.ModelAdmin):
 
     @admin.action(description=gettext_lazy("Deactivate the selected people and close their access"))
     def deactivate_people(self, request, queryset):
-        change = people_deactivate(person_ids=list(queryset.filter(active=True).values_list("pk", flat=True)), actor=request.user, source="admin")
+        change = people_deactivate(person_ids=list(queryset.active().values_list("pk", flat=True)), actor=request.user, source="admin")
         self.message_user(
             request,
             " ".join(

@@ -134,11 +134,19 @@ class DutyStation(models.Model):
         return f"{self.name} ({self.time_zone})"
 
 
+class CycleQuerySet(models.QuerySet):
+    def current(self) -> "Cycle | None":
+        """The cycle people work in now: the latest one, by year (None before the first)."""
+        return self.order_by("-year").first()
+
+
 class Cycle(models.Model):
     year = models.PositiveIntegerField(_("year"), unique=True)
     topic = models.CharField(_("topic"), max_length=300)
     opens = models.DateField(_("opens"))
     deadline = models.DateField(_("deadline"))
+
+    objects = CycleQuerySet.as_manager()
 
     class Meta:
         db_table = "dialogues_cycle"  # the table it had in dialogues (issue 12 moved the model, not the data)

@@ -12,6 +12,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.models import AuditAction
 from core.services import audit_record
 from core.tabular import Problem, Table, check_columns
 
@@ -233,7 +234,7 @@ def _spreadsheet_damage(table: Table, rows: list[OrgRow]) -> list[Problem]:
             problems.append(Problem(number, column, _("Excel turned this cell into a date: format the column as Text and save again")))
             continue
         if zeros is None:
-            zeros = Person.objects.filter(active=True, index_number__startswith="0").exists()
+            zeros = Person.objects.active().filter(index_number__startswith="0").exists()
         if zeros:
             problems.append(
                 Problem(
@@ -313,7 +314,7 @@ def org_import(*, table: Table, dry_run: bool = False, actor=None, allow_mass_ch
     if errors:
         return report
     with transaction.atomic():
-        report.active_before = Person.objects.filter(active=True).count()
+        report.active_before = Person.objects.active().count()
         entity_ids = _sync_entities(rows)
         unit_ids = _sync_units(rows, entity_ids)
         creates, updates, deactivate, reactivate = _diff_people(rows, entity_ids, unit_ids, report)
@@ -330,7 +331,7 @@ def org_import(*, table: Table, dry_run: bool = False, actor=None, allow_mass_ch
         report.accounts_closed, report.grants_suspended = closed.accounts, closed.grants
         report.accounts_reopened = people_reactivate(person_ids=reactivate, actor=actor, source="org.import", dry_run=dry_run)
         if not dry_run:
-            audit_record(actor=actor, action="org.import", target="organization", detail={"summary": report.summary()})
+            audit_record(actor=actor, action=AuditAction.ORG_IMPORT, target="organization", detail={"summary": report.summary()})
             report.written = True
         else:
             transaction.set_rollback(True)  # new entities and units were only needed to compare
@@ -355,7 +356,7 @@ def people_deactivate(*, person_ids, actor, source: str, dry_run: bool = False) 
         change = AccessChange(people=people, accounts=change.accounts, grants=change.grants)
         audit_record(
             actor=actor,
-            action="people.deactivate",
+            action=AuditAction.PEOPLE_DEACTIVATE,
             target="organization",
             detail={"people": change.people, "accounts": change.accounts, "grants": change.grants, "source": source},
         )
@@ -378,7 +379,7 @@ def people_reactivate(*, person_ids, actor, source: str, dry_run: bool = False) 
         accounts, suspended = access_restored(person_ids, dry_run=False)
         audit_record(
             actor=actor,
-            action="people.reactivate",
+            action=AuditAction.PEOPLE_REACTIVATE,
             target="organization",
             detail={"people": len(person_ids), "accounts": accounts, "grants_still_suspended": suspended, "source": source},
         )

@@ -230,7 +230,7 @@ def entity_time_zones(entity_id: int) -> dict[str, list[str]]:
     there (none for a zone given in the organization file): three queries."""
     from .models import Person
 
-    people = Person.objects.filter(entity_id=entity_id, active=True)
+    people = Person.objects.active().filter(entity_id=entity_id)
     stations = duty_station_zones()
     zones: dict[str, set[str]] = {}
     for name in people.exclude(duty_station="").values_list("duty_station", flat=True).distinct():

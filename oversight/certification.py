@@ -18,15 +18,20 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from accounts.scope import scope_for
-from core.models import AuditEntry
+from core.models import AuditAction, AuditEntry
 from core.services import audit_record
 from org.models import Cycle, Entity
 
 from .models import Certification, CertificationStatement, CertificationStatus
-from .selectors import EntityRollup, UnitCount, rollup, rollup_document, state_counts
+from .selectors import CascadeState, EntityRollup, UnitCount, rollup, rollup_document, state_counts
 from .tree import sessions_not_reported
 
-ACTIONS = ("certification.submit", "certification.certify", "certification.reopen")
+# The steps of the history and the status each leaves Appendix E in.
+STEPS = {
+    AuditAction.CERTIFICATION_SUBMIT: CertificationStatus.SUBMITTED,
+    AuditAction.CERTIFICATION_CERTIFY: CertificationStatus.CERTIFIED,
+    AuditAction.CERTIFICATION_REOPEN: CertificationStatus.REOPENED,
+}
 
 
 # --- reads -----------------------------------------------------------------------------------
@@ -61,14 +66,16 @@ def appendix_e(entity: Entity, cycle: Cycle, certification: Certification | None
     return live_rollup(cycle, entity), True
 
 
-def certification_statuses(cycle: Cycle) -> dict[int, str]:
+def certification_statuses(cycle: Cycle) -> dict[int, CertificationStatus]:
     """{entity id: status} for every entity with a certification row in the cycle; one query."""
-    return dict(Certification.objects.filter(cycle=cycle).values_list("entity_id", "status"))
+    return {entity_id: CertificationStatus(status) for entity_id, status in Certification.objects.filter(cycle=cycle).values_list("entity_id", "status")}
 
 
-def certification_history(entity: Entity, cycle: Cycle):
-    """The audit entries of the entity's certification for the cycle, oldest first."""
-    return AuditEntry.objects.filter(action__in=ACTIONS, target=_target(entity, cycle)).select_related("actor__person").order_by("at", "pk")
+def certification_history(entity: Entity, cycle: Cycle) -> list[tuple[AuditEntry, CertificationStatus]]:
+    """The audit entries of the entity's certification for the cycle, oldest first, each with
+    the status its step left Appendix E in."""
+    entries = AuditEntry.objects.filter(action__in=list(STEPS), target=_target(entity, cycle)).select_related("actor__person").order_by("at", "pk")
+    return [(entry, STEPS[entry.action]) for entry in entries]
 
 
 # --- the checks before submitting and certifying ----------------------------------------------
@@ -102,12 +109,13 @@ def check_message(stored: dict) -> str:
             "personnel": personnel,
         }
     if code == "managers":
-        count = stored.get("waiting", 0) + stored.get("ready", 0)
+        waiting, ready = stored.get(CascadeState.WAITING, 0), stored.get(CascadeState.READY, 0)
+        count = waiting + ready
         return ngettext(
             "%(count)d manager has not held a session yet (%(waiting)d waiting for their own, %(ready)d ready).",
             "%(count)d managers have not held a session yet (%(waiting)d waiting for their own, %(ready)d ready).",
             count,
-        ) % {"count": count, "waiting": stored.get("waiting", 0), "ready": stored.get("ready", 0)}
+        ) % {"count": count, "waiting": waiting, "ready": ready}
     if code == "not_reported":
         count = stored.get("sessions", 0)
         return ngettext(
@@ -134,8 +142,9 @@ def certification_checks(entity: Entity, cycle: Cycle, appendix: EntityRollup, *
     if appendix.participants < appendix.personnel:
         checks.append(Check("coverage", {"participants": appendix.participants, "personnel": appendix.personnel}))
     states = state_counts(cycle, entity_ids=[entity.pk]).get(entity.pk, {})
-    if states.get("waiting", 0) or states.get("ready", 0):
-        checks.append(Check("managers", {"waiting": states.get("waiting", 0), "ready": states.get("ready", 0)}))
+    waiting, ready = states.get(CascadeState.WAITING, 0), states.get(CascadeState.READY, 0)
+    if waiting or ready:
+        checks.append(Check("managers", {CascadeState.WAITING.value: waiting, CascadeState.READY.value: ready}))
     not_reported = sessions_not_reported(cycle, entity.pk, today=today).total
     if not_reported:
         checks.append(Check("not_reported", {"sessions": not_reported}))
@@ -176,7 +185,7 @@ def certification_statements_set(*, actor, cycle: Cycle, texts: dict[str, str]) 
                 CertificationStatement.objects.update_or_create(cycle=cycle, language=language, defaults={"text": text})
             else:
                 CertificationStatement.objects.filter(cycle=cycle, language=language).delete()
-        audit_record(actor=actor, action="certification.statement", target=str(cycle.year), detail={"languages": sorted(k for k, v in texts.items() if (v or "").strip())})
+        audit_record(actor=actor, action=AuditAction.CERTIFICATION_STATEMENT, target=str(cycle.year), detail={"languages": sorted(k for k, v in texts.items() if (v or "").strip())})
 
 
 # --- writes ----------------------------------------------------------------------------------
@@ -216,7 +225,7 @@ def certification_submit(*, actor, entity: Entity, cycle: Cycle, confirmed: bool
         certification.certify_warnings, certification.certify_reason = [], ""
         certification.statement = certification.statement_language = certification.certified_name = ""
         certification.save()
-        audit_record(actor=actor, action="certification.submit", target=_target(entity, cycle), detail={"total": document["total"], "warnings": warnings})
+        audit_record(actor=actor, action=AuditAction.CERTIFICATION_SUBMIT, target=_target(entity, cycle), detail={"total": document["total"], "warnings": warnings})
     return certification
 
 
@@ -252,7 +261,7 @@ def certification_certify(
         certification.save()
         audit_record(
             actor=actor,
-            action="certification.certify",
+            action=AuditAction.CERTIFICATION_CERTIFY,
             target=_target(entity, cycle),
             detail={"total": certification.snapshot.get("total", {}), "warnings": warnings, "reason": certification.certify_reason},
         )
@@ -278,5 +287,5 @@ def certification_reopen(*, actor, entity: Entity, cycle: Cycle, reason: str) ->
         certification.reopen_reason = reason
         certification.snapshot = {}
         certification.save()
-        audit_record(actor=actor, action="certification.reopen", target=_target(entity, cycle), detail={"reason": reason, "previous": previous})
+        audit_record(actor=actor, action=AuditAction.CERTIFICATION_REOPEN, target=_target(entity, cycle), detail={"reason": reason, "previous": previous})
     return certification

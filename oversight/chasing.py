@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import ngettext
 
+from core.models import AuditAction
 from core.services import audit_record
 from dialogues.models import Attendance, Invitation, Session, SessionStatus
 from feedback import selectors as feedback_selectors
@@ -131,7 +132,7 @@ def chase_send(
     today = timezone.localdate(now)
     sent = skipped = 0
     stations = duty_station_zones() if session is not None else None
-    people = Person.objects.filter(pk__in=person_ids, active=True).select_related("user", "entity").order_by("pk")
+    people = Person.objects.active().filter(pk__in=person_ids).select_related("user", "entity").order_by("pk")
     for person in people.iterator(chunk_size=500):
         delivered = _deliver(
             reason=reason,
@@ -145,5 +146,5 @@ def chase_send(
         )
         sent += delivered
         skipped += not delivered
-    audit_record(actor=actor, action="reminder.chase", target=target, detail={"reason": reason, "sent": sent, "skipped": skipped})
+    audit_record(actor=actor, action=AuditAction.REMINDER_CHASE, target=target, detail={"reason": reason, "sent": sent, "skipped": skipped})
     return ChaseResult(sent, skipped)

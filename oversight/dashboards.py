@@ -24,6 +24,8 @@ from django.db.models import Count
 from dialogues.models import Attendance, Session
 from org.models import Category, Cycle, Entity, LocationType, Person, Unit
 
+from .selectors import attended_sql, led_sql
+
 PACE_DAYS = 28  # "the last 4 weeks"
 RISK_COVERAGE = 0.5
 RISK_WEEKS = 6
@@ -130,22 +132,23 @@ def _entity_filter(entity_ids: list[int] | None, alias: str = "p") -> str:
 
 
 def _firsts_sql(entity_ids: list[int] | None) -> str:
-    """Each reached person's first date in the cycle: first session attended or led (only the
-    people of some entities, when given: the filter goes inside, before the GROUP BY)."""
-    tables = _tables()
+    """Each reached person's first date in the cycle: first session attended or led, from the
+    two sets `selectors.reached_sql` reads (only the people of some entities, when given: the
+    filter goes inside, before the GROUP BY)."""
+    person = _tables()["person"]
     join_a = join_s = ""
     if entity_ids is not None:
-        join_a = " JOIN {person} fp ON fp.id = a.person_id".format(**tables)
-        join_s = " JOIN {person} fp ON fp.id = s.leader_id".format(**tables)
-    return """
+        join_a = f" JOIN {person} fp ON fp.id = a.person_id"
+        join_s = f" JOIN {person} fp ON fp.id = s.leader_id"
+    where = _entity_filter(entity_ids, "fp")
+    return f"""
 firsts AS (
     SELECT person_id, MIN(day) AS first_date FROM (
-        SELECT a.person_id, s.date AS day FROM {attendance} a JOIN {session} s ON s.id = a.session_id{join_a}
-        WHERE s.cycle_id = %(cycle)s{where}
+        {attended_sql("a.person_id, s.date AS day", join=join_a, where=where)}
         UNION ALL
-        SELECT s.leader_id, s.date FROM {session} s{join_s} WHERE s.cycle_id = %(cycle)s{where}
+        {led_sql("s.leader_id, s.date", join=join_s, where=where)}
     ) days GROUP BY person_id
-)""".format(where=_entity_filter(entity_ids, "fp"), join_a=join_a, join_s=join_s, **tables)
+)"""
 
 
 def _week_sql(column: str) -> str:
@@ -254,7 +257,7 @@ def progress_report(cycle: Cycle, *, entity_ids: list[int] | None = None, today:
     - `breakdown`: by category and by location type, per entity and all together.
 
     Entities with no active people are left out, as in the roll-up; a person is reached exactly
-    when `selectors.reached_q` says so."""
+    when `selectors.reached_q` says so (the first dates come from the same two sets)."""
     since = today - datetime.timedelta(days=PACE_DAYS)
     sql = (
         "WITH "

@@ -9,6 +9,19 @@ class CertificationStatus(models.TextChoices):
     CERTIFIED = "certified", _("Certified")
     REOPENED = "reopened", _("Reopened")
 
+    @property
+    def summary(self) -> str:
+        """Where the entity stands, as the dashboards, the certification page and the annual
+        report say it: a draft is "not submitted", a submission "awaiting certification";
+        `label` is the record's own word (the admin, the XLSX export)."""
+        return _SUMMARIES.get(self, self.label)
+
+
+_SUMMARIES = {
+    CertificationStatus.DRAFT: _("Not submitted"),
+    CertificationStatus.SUBMITTED: _("Submitted, awaiting certification"),
+}
+
 
 class Certification(models.Model):
     """Appendix E of one entity for one cycle: submitted by a focal point, certified by the

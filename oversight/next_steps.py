@@ -11,7 +11,7 @@ a fixed number of queries, whatever the size of the organization.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from accounts.models import RoleGrant
 from accounts.scope import Scope, visible_entities
 from core.models import AuditEntry
-from dialogues.models import Attendance, Invitation, Session, SessionStatus, UnmatchedParticipant
+from dialogues.models import Invitation, Session, SessionStatus, signed_in_q
 from feedback.models import Question, QuestionStatus, TokenIssue
 from feedback.selectors import held_sessions, sessions_not_reported
 from kit.models import Kit
@@ -28,7 +28,7 @@ from kit.translations import translation_progress
 from org.models import Cycle, Entity
 
 from .models import Certification, CertificationStatus
-from .selectors import direct_reports_reached, state_counts
+from .selectors import CascadeState, direct_reports_reached, state_counts
 
 SCHEDULE_AHEAD = datetime.timedelta(days=14)  # the Guide: invite one to two weeks ahead
 
@@ -101,7 +101,7 @@ def leader_steps(scope: Scope, cycle: Cycle, *, now: datetime.datetime) -> StepG
     sessions = Session.objects.filter(cycle=cycle, leader=leader).exclude(status=SessionStatus.CANCELLED)
     scheduled = sessions.exists()
     held = held_sessions(cycle, now=now).filter(leader=leader)
-    signed_in = Exists(Attendance.objects.filter(session=OuterRef("pk"))) | Exists(UnmatchedParticipant.objects.filter(session=OuterRef("pk")))
+    signed_in = signed_in_q()
     counts = held.aggregate(held=Count("pk"), empty=Count("pk", filter=~Q(signed_in)))
     first_empty = held.filter(~Q(signed_in)).order_by("date").values_list("pk", flat=True).first()
     not_reported = sessions_not_reported(cycle, leader=leader, today=today).count()
@@ -236,13 +236,13 @@ def focal_point_steps(entity: Entity, cycle: Cycle, *, now: datetime.datetime) -
     """Managers waiting and ready, sessions not reported, Appendix E to submit."""
     today = timezone.localdate(now)
     states = state_counts(cycle, entity_ids=[entity.pk]).get(entity.pk, {})
-    waiting = states.get("waiting", 0) + states.get("ready", 0)
+    waiting = states.get(CascadeState.WAITING, 0) + states.get(CascadeState.READY, 0)
     not_reported = sessions_not_reported(cycle, entity_ids=[entity.pk], today=today).count()
     status = _certification(entity, cycle)
     steps = [
         Step(
             _("Chase the managers who have not held their session"),
-            _status(done=waiting == 0, started=states.get("complete", 0) + states.get("in_progress", 0) > 0, due=cycle.deadline, today=today),
+            _status(done=waiting == 0, started=states.get(CascadeState.COMPLETE, 0) + states.get(CascadeState.IN_PROGRESS, 0) > 0, due=cycle.deadline, today=today),
             reverse("oversight:entity", args=[entity.code]),
             cycle.deadline,
             ngettext("%(count)d manager waiting or ready.", "%(count)d managers waiting or ready.", waiting) % {"count": waiting},
@@ -292,7 +292,7 @@ def ethics_office_steps(cycle: Cycle, *, now: datetime.datetime) -> StepGroup:
     progress = translation_progress(kit) if kit is not None else []
     missing = [p for p in progress if p.translated < p.total]
     new_questions = Question.objects.filter(cycle=cycle, status=QuestionStatus.NEW).count()
-    stuck = sum(1 for counts in state_counts(cycle).values() if counts.get("waiting", 0))
+    stuck = sum(1 for counts in state_counts(cycle).values() if counts.get(CascadeState.WAITING, 0))
     steps = [
         Step(
             _("Publish the dialogue kit"),
@@ -327,9 +327,11 @@ def ethics_office_steps(cycle: Cycle, *, now: datetime.datetime) -> StepGroup:
 
 def org_admin_steps(cycle: Cycle, *, now: datetime.datetime) -> StepGroup:
     """The organization file, loaded for the cycle before it opens and kept current."""
+    from core.models import AuditAction
+
     today = timezone.localdate(now)
     opened = timezone.make_aware(datetime.datetime.combine(cycle.opens, datetime.time.min)) - datetime.timedelta(days=60)
-    imported = AuditEntry.objects.filter(action="org.import", at__gte=opened).exists()
+    imported = AuditEntry.objects.filter(action=AuditAction.ORG_IMPORT, at__gte=opened).exists()
     step = Step(
         _("Load the organization file for the cycle"),
         _status(done=imported, started=False, due=cycle.opens, today=today),

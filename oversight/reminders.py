@@ -36,7 +36,7 @@ from feedback import selectors as feedback_selectors
 from org.models import Cycle, Person
 
 from . import tree
-from .selectors import cascade_states, current_cycle, rollup
+from .selectors import CascadeState, cascade_states, rollup
 
 READY_NUDGE = "ready_nudge"
 FEEDBACK_MISSING = "feedback_missing"
@@ -110,14 +110,14 @@ def _deliver(*, reason: str, key: str, period: str, recipient: Recipient, templa
 
 
 def _open_cycle(today: datetime.date) -> Cycle | None:
-    cycle = current_cycle()
+    cycle = Cycle.objects.current()
     return cycle if cycle is not None and cycle.contains(today) else None
 
 
 def _people(ids) -> dict[int, Person]:
     people = {}
     for chunk in _chunks(ids):
-        people.update((p.pk, p) for p in Person.objects.filter(pk__in=chunk, active=True).select_related("user", "entity"))
+        people.update((p.pk, p) for p in Person.objects.active().filter(pk__in=chunk).select_related("user", "entity"))
     return people
 
 
@@ -136,7 +136,7 @@ def send_ready_nudges(*, today: datetime.date | None = None, now: datetime.datet
     if cycle is None:
         return 0
     cutoff = today - datetime.timedelta(days=READY_TOO_LONG_DAYS)
-    ready = [s.person_id for s in cascade_states(cycle) if s.state == "ready"]
+    ready = [s.person_id for s in cascade_states(cycle) if s.state == CascadeState.READY]
     first_attended = dict(
         Attendance.objects.filter(session__cycle=cycle).values("person_id").annotate(first=Min("session__date")).values_list("person_id", "first")
     )
@@ -163,7 +163,7 @@ def send_feedback_reminders(*, today: datetime.date | None = None, now: datetime
     date (`feedback.selectors.sessions_not_reported`). Once per session; never muted."""
     now = now or timezone.now()
     today = today or timezone.localdate(now)
-    cycle = current_cycle()
+    cycle = Cycle.objects.current()
     if cycle is None:
         return 0
     sessions = feedback_selectors.sessions_not_reported(cycle, today=today).select_related("leader__user", "cycle")
@@ -259,7 +259,7 @@ def _heads(entity_ids) -> dict[int, list[Recipient]]:
     """The heads of each entity: derived (an active person with no manager, or a manager in
     another entity) and granted; one recipient per e-mail address."""
     heads: dict[int, dict[str, Recipient]] = {}
-    derived = Person.objects.filter(active=True, entity_id__in=entity_ids).filter(Q(manager__isnull=True) | ~Q(manager__entity_id=F("entity_id")))
+    derived = Person.objects.active().filter(entity_id__in=entity_ids).filter(Q(manager__isnull=True) | ~Q(manager__entity_id=F("entity_id")))
     for person in derived.select_related("user").order_by("index_number"):
         heads.setdefault(person.entity_id, {}).setdefault(person.email.lower(), _person_recipient(person))
     granted = RoleGrant.objects.in_force().filter(role=Role.HEAD_OF_ENTITY, entity_id__in=entity_ids, user__is_active=True).select_related("user__person")
@@ -274,7 +274,7 @@ def send_escalations(*, today: datetime.date | None = None, now: datetime.dateti
     Muted users are skipped. Returns the number of e-mails sent."""
     now = now or timezone.now()
     today = today or timezone.localdate(now)
-    cycle = current_cycle()
+    cycle = Cycle.objects.current()
     if cycle is None:
         return 0
     first, last = escalation_period(cycle)
@@ -297,8 +297,8 @@ def send_escalations(*, today: datetime.date | None = None, now: datetime.dateti
         context = {
             "entity": entity,
             "cycle": cycle,
-            "waiting": sum(states[m.pk] == "waiting" for m in managers),
-            "ready": sum(states[m.pk] == "ready" for m in managers),
+            "waiting": sum(states[m.pk] == CascadeState.WAITING for m in managers),
+            "ready": sum(states[m.pk] == CascadeState.READY for m in managers),
             "managers": [(m, states[m.pk]) for m in managers[:LIST_LIMIT]],
             "more": max(len(managers) - LIST_LIMIT, 0),
             "entity_url": base_url + reverse("oversight:entity", args=[entity.code]),

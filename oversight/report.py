@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 from django.db.models.fields.json import KT
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from feedback.anonymity import Cell, fewer_than
 from feedback.insight import RATING_LABELS, cycle_question_themes, cycle_themes, leader_rating_distributions
@@ -28,13 +27,6 @@ from .models import Certification, CertificationStatus
 from .selectors import reached_q
 
 THEMES_SHOWN = 10
-
-STATUS_LABELS = {
-    CertificationStatus.CERTIFIED: gettext_lazy("Certified"),
-    CertificationStatus.SUBMITTED: gettext_lazy("Submitted, awaiting certification"),
-    CertificationStatus.REOPENED: gettext_lazy("Reopened"),
-    CertificationStatus.DRAFT: gettext_lazy("Not submitted"),
-}
 
 
 def previous_cycle(cycle: Cycle) -> Cycle | None:
@@ -100,7 +92,7 @@ def participation(cycle: Cycle, previous: Cycle | None) -> tuple[Participation, 
     counts = {"personnel": Count("id"), "current": Count("id", filter=reached_q(cycle))}
     if previous is not None:
         counts["previous"] = Count("id", filter=reached_q(previous))
-    rows = Person.objects.filter(active=True).values("entity_id", "entity__code", "entity__name", "category", "location_type").annotate(**counts).order_by()
+    rows = Person.objects.active().values("entity_id", "entity__code", "entity__name", "category", "location_type").annotate(**counts).order_by()
     entities: dict[str, list[int]] = {}
     names: dict[str, str] = {}
     ids: dict[str, int] = {}
@@ -136,13 +128,13 @@ def participation(cycle: Cycle, previous: Cycle | None) -> tuple[Participation, 
 class Certified:
     """An entity's Appendix E in one cycle: its status and, once frozen, the totals submitted."""
 
-    status: str
+    status: CertificationStatus
     personnel: int | None = None
     participants: int | None = None
 
     @property
     def label(self) -> str:
-        return str(STATUS_LABELS[self.status])
+        return str(self.status.summary)
 
 
 @dataclass(frozen=True)
@@ -162,6 +154,7 @@ def _certifications(cycle: Cycle, previous: Cycle | None) -> dict[tuple[int, int
     )
     result = {}
     for cycle_id, entity_id, status, personnel, participants in rows:
+        status = CertificationStatus(status)
         frozen = status in (CertificationStatus.SUBMITTED, CertificationStatus.CERTIFIED) and personnel is not None
         result[(cycle_id, entity_id)] = Certified(status, int(personnel), int(participants)) if frozen else Certified(status)
     return result
@@ -267,7 +260,7 @@ def annual_report(cycle: Cycle) -> AnnualReport:
     for status in (CertificationStatus.CERTIFIED, CertificationStatus.SUBMITTED, CertificationStatus.REOPENED, CertificationStatus.DRAFT):
         now = sum(1 for row in certification if row.current.status == status)
         before = sum(1 for row in certification if row.previous.status == status) if previous else None
-        status_counts.append(FigureRow(str(STATUS_LABELS[status]), "count", Compared(now, before)))
+        status_counts.append(FigureRow(str(status.summary), "count", Compared(now, before)))
 
     held = {c.pk: held_sessions(c).count() for c in cycles}
     questions = {

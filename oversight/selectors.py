@@ -7,14 +7,49 @@ Python loop over people.
 
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connection, models
 from django.db.models import BooleanField, Case, Count, Q, Value, When
+from django.utils.translation import gettext_lazy as _
 
 from dialogues.models import Attendance, Session
 from org.models import Cycle, Person
-from org.selectors import current_cycle  # noqa: F401  (the cycle is org's; oversight's pages and tasks read it from here too)
 
-STATES = ["complete", "in_progress", "ready", "waiting"]
+
+class CascadeState(models.TextChoices):
+    """A manager's state in the cascade (CONTRACTS §4), in the order a manager goes through
+    them; `cascade_state_sql` is the rule that gives it."""
+
+    WAITING = "waiting", _("Waiting")
+    READY = "ready", _("Ready")
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETE = "complete", _("Complete")
+
+
+def cascade_state_sql(*, reports: str, reached: str, sessions_led: str, attended: str) -> str:
+    """A manager's state (CONTRACTS §4) as an SQL CASE over four SQL expressions: *complete*
+    when every active direct report is reached, else *in progress* once they led a session of
+    the cycle, else *ready* once they attended one, else *waiting*; `attended` as
+    `manager_attended_sql` words it. The one statement of the rule: `cascade_states`,
+    `state_counts` and the entity dashboard's tree (`tree.py`) all read the state from it."""
+    return (
+        f"CASE WHEN {reached} = {reports} THEN '{CascadeState.COMPLETE.value}'\n"
+        f"            WHEN {sessions_led} >= 1 THEN '{CascadeState.IN_PROGRESS.value}'\n"
+        f"            WHEN {attended} THEN '{CascadeState.READY.value}'\n"
+        f"            ELSE '{CascadeState.WAITING.value}' END"
+    )
+
+
+def manager_attended_sql(*, manager_id: str, attended: str) -> str:
+    """Whether a manager counts as having attended, in SQL: the top of the organization (no
+    manager of their own) needs no session; anyone else attended one of the cycle (`attended`,
+    an SQL condition)."""
+    return f"({manager_id} IS NULL OR {attended})"
+
+
+# -- reached: CONTRACTS §3 --------------------------------------------------------------------
+# A person is *reached* in a cycle when they attended one of its sessions as a participant or led
+# one. `reached_q` says it to the ORM, `reached_sql` to the hand-written SQL of the cascade and the
+# dashboards; both are built from the same two sets, the cycle's attendance and its sessions.
 
 
 def reached_q(cycle: Cycle) -> Q:
@@ -24,10 +59,30 @@ def reached_q(cycle: Cycle) -> Q:
     return Q(id__in=attended) | Q(id__in=led)
 
 
+def attended_sql(columns: str = "a.person_id", *, join: str = "", where: str = "") -> str:
+    """The attendance of the cycle `%(cycle)s` as an SQL SELECT of `columns` over `a` (the
+    attendance rows) and `s` (their sessions); `join` adds tables, `where` conditions."""
+    attendance, session = Attendance._meta.db_table, Session._meta.db_table
+    return f"SELECT {columns} FROM {attendance} a JOIN {session} s ON s.id = a.session_id{join} WHERE s.cycle_id = %(cycle)s{where}"  # noqa: S608
+
+
+def led_sql(columns: str = "s.leader_id", *, join: str = "", where: str = "") -> str:
+    """The sessions of the cycle `%(cycle)s` as an SQL SELECT of `columns` over `s`; `join`
+    adds tables, `where` conditions."""
+    return f"SELECT {columns} FROM {Session._meta.db_table} s{join} WHERE s.cycle_id = %(cycle)s{where}"  # noqa: S608
+
+
+def reached_sql(person_id: str, *, attended: str | None = None, led: str | None = None) -> str:
+    """`reached_q` as an SQL condition on the person whose id is the expression `person_id`:
+    among the cycle's attendees or among its leaders. `attended` and `led` replace the two sets
+    by SELECTs of a query's own CTEs built from `attended_sql` and `led_sql`."""
+    return f"{person_id} IN ({attended or attended_sql()}) OR {person_id} IN ({led or led_sql()})"
+
+
 def direct_reports_reached(cycle: Cycle, manager: Person):
     """A manager's active direct reports, each with `reached` for the cycle."""
     return (
-        Person.objects.filter(manager_id=manager.index_number, active=True)
+        Person.objects.active().filter(manager_id=manager.index_number)
         .annotate(reached=Case(When(reached_q(cycle), then=Value(True)), default=Value(False), output_field=BooleanField()))
         .select_related("unit")
         .order_by("name")
@@ -60,7 +115,7 @@ class EntityRollup:
 def rollup(cycle: Cycle, *, entity_codes: list[str] | None = None) -> list[EntityRollup]:
     """Appendix E for the cycle: per entity, one row per unit with personnel of its own, over
     active people. Entities sorted by code, units by path (the unit-less row is `""`)."""
-    people = Person.objects.filter(active=True)
+    people = Person.objects.active()
     if entity_codes is not None:
         people = people.filter(entity__code__in=entity_codes)
     rows = people.values("entity__code", "unit__path").annotate(personnel=Count("id"), participants=Count("id", filter=reached_q(cycle))).order_by()
@@ -109,21 +164,24 @@ def rollup_csv_rows(entities: list[EntityRollup]) -> list[list]:
 
 
 def _cascade_sql(where: str) -> str:
-    person, session, attendance = Person._meta.db_table, Session._meta.db_table, Attendance._meta.db_table
+    person = Person._meta.db_table
     # Table names come from the models and `where` from _where(): no user text in the SQL.
     # The depths are walked over managers only (about one person in eight): a manager's own
     # manager is a manager too, so the walk reaches every manager while probing the reporting
     # lines once per manager instead of once per person.
+    reached = reached_sql("r.id", attended="SELECT person_id FROM attended", led="SELECT leader_id FROM led")
+    attended = manager_attended_sql(manager_id="m.manager_id", attended="m.id IN (SELECT person_id FROM attended)")
+    state = cascade_state_sql(reports="reports", reached="reached", sessions_led="sessions_led", attended="attended")
     return f"""
 WITH RECURSIVE attended AS (
-    SELECT DISTINCT a.person_id FROM {attendance} a JOIN {session} s ON s.id = a.session_id WHERE s.cycle_id = %(cycle)s
+    {attended_sql("DISTINCT a.person_id")}
 ),
 led AS (
-    SELECT leader_id, COUNT(*) AS sessions FROM {session} WHERE cycle_id = %(cycle)s GROUP BY leader_id
+    {led_sql("s.leader_id, COUNT(*) AS sessions")} GROUP BY s.leader_id
 ),
 reports AS (
     SELECT r.manager_id, COUNT(*) AS reports,
-           SUM(CASE WHEN r.id IN (SELECT person_id FROM attended) OR r.id IN (SELECT leader_id FROM led) THEN 1 ELSE 0 END) AS reached
+           SUM(CASE WHEN {reached} THEN 1 ELSE 0 END) AS reached
     FROM {person} r WHERE r.active AND r.manager_id IS NOT NULL GROUP BY r.manager_id
 ),
 tree (index_number, depth) AS (
@@ -134,17 +192,14 @@ tree (index_number, depth) AS (
 ),
 managers AS (
     SELECT m.id, m.index_number, m.entity_id, t.depth, rp.reports, rp.reached, COALESCE(l.sessions, 0) AS sessions_led,
-           (m.manager_id IS NULL OR m.id IN (SELECT person_id FROM attended)) AS attended
+           {attended} AS attended
     FROM reports rp
     JOIN {person} m ON m.index_number = rp.manager_id AND m.active
     LEFT JOIN tree t ON t.index_number = m.index_number
     LEFT JOIN led l ON l.leader_id = m.id
 )
 SELECT id, index_number, entity_id, depth, reports, reached, sessions_led, attended,
-       CASE WHEN reached = reports THEN 'complete'
-            WHEN sessions_led >= 1 THEN 'in_progress'
-            WHEN attended THEN 'ready'
-            ELSE 'waiting' END AS state
+       {state} AS state
 FROM managers {where}
 """  # noqa: S608
 
@@ -159,7 +214,7 @@ class ManagerState:
     reports_reached: int
     sessions_led: int
     attended: bool
-    state: str
+    state: CascadeState
 
 
 def _where(entity_ids: list[int] | None, person_ids: list[int] | None) -> str:
@@ -179,7 +234,7 @@ def cascade_states(cycle: Cycle, *, entity_ids: list[int] | None = None, person_
     with connection.cursor() as cursor:
         cursor.execute(_cascade_sql(where) + " ORDER BY index_number", params)
         return [
-            ManagerState(pid, index, entity, depth, reports, int(reached), led, bool(attended), state)
+            ManagerState(pid, index, entity, depth, reports, int(reached), led, bool(attended), CascadeState(state))
             for pid, index, entity, depth, reports, reached, led, attended, state in cursor.fetchall()
         ]
 
@@ -191,13 +246,13 @@ def state_counts(cycle: Cycle, *, entity_ids: list[int] | None = None) -> dict[i
     with connection.cursor() as cursor:
         cursor.execute(sql, {"cycle": cycle.pk})
         for entity_id, state, count in cursor.fetchall():
-            counts.setdefault(entity_id, dict.fromkeys(STATES, 0))[state] = count
+            counts.setdefault(entity_id, dict.fromkeys(sorted(CascadeState.values), 0))[state] = count
     return counts
 
 
 def cascade_document(cycle: Cycle, managers: list[ManagerState]) -> dict:
     """The cascade status as the JSON other tools read: cycle, managers (index_number, depth, reports, state, ...), states."""
-    states = dict.fromkeys(sorted(STATES), 0)
+    states = dict.fromkeys(sorted(CascadeState.values), 0)
     for m in managers:
         states[m.state] += 1
     return {
@@ -216,3 +271,4 @@ def cascade_document(cycle: Cycle, managers: list[ManagerState]) -> dict:
         ],
         "states": states,
     }
+

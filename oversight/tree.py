@@ -18,16 +18,27 @@ from feedback import selectors as feedback_selectors
 from org.models import Cycle
 
 from .dashboards import LIST_LIMIT, _as_date, _fetch, _tables
+from .selectors import CascadeState, attended_sql, cascade_state_sql, led_sql, manager_attended_sql, reached_sql
 
 READY_TOO_LONG_DAYS = 14
-BLOCKED = ("waiting", "ready")
+# Waiting or ready: the manager has not led a session yet, and their reports wait for one.
+BLOCKED = (CascadeState.WAITING, CascadeState.READY)
+
+
+_STATE = cascade_state_sql(
+    reports="f.reports",
+    reached="f.reached",
+    sessions_led="f.sessions_led",
+    attended=manager_attended_sql(manager_id="f.manager_id", attended="f.first_attended IS NOT NULL"),
+)
 
 
 def _entity_managers_sql() -> str:
-    """Every manager of one entity with their state, as a CTE named `states`. The state rules are
-    those of `selectors._cascade_sql` (the cascade status) without the depth walk, which the dashboard
-    does not need; `ready_since` is the date of the first session of the cycle the manager
-    attended (the cycle's opening day for the top of the organization, who needs none).
+    """Every manager of one entity with their state, as a CTE named `states`. The state is
+    `selectors.cascade_state_sql`'s (the states of the cascade status other tools read), as in `selectors._cascade_sql` but without
+    the depth walk, which the dashboard does not need; `ready_since` is the date of the first
+    session of the cycle the manager attended (the cycle's opening day for the top of the
+    organization, who needs none).
 
     Only the entity's managers and their reports are read: the reports' reach through hashed
     sets of the cycle's attendees and leaders, each manager's own sessions and first attendance
@@ -38,29 +49,30 @@ def _entity_managers_sql() -> str:
     return """
 WITH managers AS (
     SELECT m.id, m.index_number, m.name, m.manager_id, m.unit_id, COUNT(*) AS reports,
-           SUM(CASE WHEN r.id IN (SELECT a.person_id FROM {attendance} a JOIN {session} s ON s.id = a.session_id WHERE s.cycle_id = %(cycle)s)
-                      OR r.id IN (SELECT leader_id FROM {session} WHERE cycle_id = %(cycle)s) THEN 1 ELSE 0 END) AS reached
+           SUM(CASE WHEN {reached} THEN 1 ELSE 0 END) AS reached
     FROM {person} m JOIN {person} r ON r.manager_id = m.index_number AND r.active
     WHERE m.active AND m.entity_id = %(entity)s
     GROUP BY m.id, m.index_number, m.name, m.manager_id, m.unit_id
 ),
 facts AS MATERIALIZED (
     SELECT mg.id, mg.index_number, mg.name, mg.manager_id, mg.unit_id, mg.reports, mg.reached,
-           (SELECT COUNT(*) FROM {session} l WHERE l.cycle_id = %(cycle)s AND l.leader_id = mg.id) AS sessions_led,
-           (SELECT MIN(s.date) FROM {attendance} a JOIN {session} s ON s.id = a.session_id
-            WHERE a.person_id = mg.id AND s.cycle_id = %(cycle)s) AS first_attended
+           ({sessions_led}) AS sessions_led,
+           ({first_attended}) AS first_attended
     FROM managers mg
 ),
 states AS (
     SELECT f.id, f.index_number, f.name, f.manager_id, f.unit_id, f.reports, f.reached, f.sessions_led,
            CASE WHEN f.manager_id IS NULL THEN %(opens)s ELSE f.first_attended END AS ready_since,
-           CASE WHEN f.reached = f.reports THEN 'complete'
-                WHEN f.sessions_led >= 1 THEN 'in_progress'
-                WHEN f.manager_id IS NULL OR f.first_attended IS NOT NULL THEN 'ready'
-                ELSE 'waiting' END AS state
+           {state} AS state
     FROM facts f
 )
-""".format(**_tables())
+""".format(
+        reached=reached_sql("r.id"),
+        sessions_led=led_sql("COUNT(*)", where=" AND s.leader_id = mg.id"),
+        first_attended=attended_sql("MIN(s.date)", where=" AND a.person_id = mg.id"),
+        state=_STATE,
+        person=_tables()["person"],
+    )
 
 
 @dataclass(frozen=True)
@@ -69,7 +81,7 @@ class ManagerNode:
     index_number: str
     name: str
     unit: str
-    state: str
+    state: CascadeState
     reports: int
     reports_reached: int
     sessions_led: int
@@ -98,7 +110,7 @@ _TOP = "(s.manager_id IS NULL OR s.manager_id NOT IN (SELECT index_number FROM s
 
 def _node(row) -> "ManagerNode":
     pid, index, name, unit, state, reports, reached, led, since, subs = row
-    return ManagerNode(pid, index, name, unit, state, reports, int(reached), led, _as_date(since), subs)
+    return ManagerNode(pid, index, name, unit, CascadeState(state), reports, int(reached), led, _as_date(since), subs)
 
 
 def people_below(person_ids: list[int]) -> dict[int, int]:
@@ -176,6 +188,11 @@ class EntityCascade:
     ready_too_long: ChaseList
     reports_not_reached: ChaseList
 
+    @property
+    def by_state(self) -> list[tuple[CascadeState, int]]:
+        """`counts` as (state, managers), in the order a manager goes through the states."""
+        return [(state, self.counts[state]) for state in CascadeState]
+
 
 def entity_cascade(cycle: Cycle, entity_id: int, *, today: datetime.date, parent: str | None = None, limit: int = LIST_LIMIT) -> EntityCascade:
     """The managers of an entity, computed once (one query over the `states` CTE, its four
@@ -206,18 +223,18 @@ SELECT kind, pos, id, index_number, name, unit, state, reports, reached, session
     UNION ALL
     SELECT * FROM (
         SELECT 'ready' AS kind, ROW_NUMBER() OVER (ORDER BY s.ready_since, s.name, s.index_number) AS pos, {_NODE_COLUMNS}, 0, COUNT(*) OVER ()
-        FROM states s LEFT JOIN {unit} u ON u.id = s.unit_id WHERE s.state = 'ready' AND s.ready_since < %(cutoff)s
+        FROM states s LEFT JOIN {unit} u ON u.id = s.unit_id WHERE s.state = '{CascadeState.READY.value}' AND s.ready_since < %(cutoff)s
     ) ready WHERE pos <= %(limit)s
     UNION ALL
     SELECT * FROM (
         SELECT 'unreached' AS kind, ROW_NUMBER() OVER (ORDER BY s.reports - s.reached DESC, s.name, s.index_number) AS pos, {_NODE_COLUMNS}, 0, COUNT(*) OVER ()
-        FROM states s LEFT JOIN {unit} u ON u.id = s.unit_id WHERE s.state = 'in_progress'
+        FROM states s LEFT JOIN {unit} u ON u.id = s.unit_id WHERE s.state = '{CascadeState.IN_PROGRESS.value}'
     ) unreached WHERE pos <= %(limit)s
 ) parts ORDER BY kind, pos"""
     )
     cutoff = today - datetime.timedelta(days=READY_TOO_LONG_DAYS)
     rows = _fetch(sql, _params(cycle, entity_id, parent=parent, cutoff=cutoff, limit=limit))
-    counts = {"waiting": 0, "ready": 0, "in_progress": 0, "complete": 0}
+    counts = dict.fromkeys(CascadeState.values, 0)
     parts: dict[str, list[ManagerNode]] = {"level": [], "ready": [], "unreached": []}
     totals = {"ready": 0, "unreached": 0}
     for kind, _pos, *node, total in rows:  # at most a level and two lists of `limit` managers

@@ -25,8 +25,8 @@ from cascade.tests.crawl import NOT_PAGES, ROLES, shape
 from dialogues.invitations import invitation_messages
 from dialogues.models import Session
 from dialogues.scheduling import SessionPlan, send_due_reminders, session_schedule
+from org.models import Cycle
 from oversight import reminders
-from oversight.selectors import current_cycle
 
 NUMERIC_DATE = re.compile(r"\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b")
 # Arabic's numeric form puts right-to-left marks between the parts: "06‏/12‏/2026".
@@ -93,7 +93,7 @@ def demo(transactional_db, smtp_inbox):
         leader = User.objects.get(email="hiwot.alemu@demo.cascade.example")
         reports = list(leader.person.direct_reports.filter(active=True))
         plan = SessionPlan(starts_at=SESSION_START, time_zone="Africa/Nairobi", duration_minutes=90, mode="in_person", location="Room 4", invitee_ids=[p.pk for p in reports])
-        session = session_schedule(leader=leader.person, cycle=current_cycle(), plan=plan, actor=leader)
+        session = session_schedule(leader=leader.person, cycle=Cycle.objects.current(), plan=plan, actor=leader)
         yield {"traveller": traveller, "session": session, "inbox": smtp_inbox}
 
 

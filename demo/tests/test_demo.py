@@ -14,7 +14,7 @@ from dialogues.models import Attendance, Session, UnmatchedParticipant
 from feedback.models import LeaderFeedback, Question
 from org.models import Cycle, Entity, Person, Unit
 from oversight.models import Certification
-from oversight.selectors import STATES, cascade_states, current_cycle, rollup
+from oversight.selectors import CascadeState, cascade_states, rollup
 
 # "  Focal point (OHC)   someone@demo.cascade.example   cascade-demo"
 LOGIN_LINE = re.compile(r"^\s+(?P<role>\S.*?)\s{2,}(?P<email>[^\s@]+@\S+)\s{2,}(?P<password>\S+)$")
@@ -50,7 +50,7 @@ def counts() -> dict[str, int]:
 
 def this_cycle() -> Cycle:
     """The demo's cycle in progress: this year's, or in early January the one just closed."""
-    cycle = current_cycle()
+    cycle = Cycle.objects.current()
     assert cycle is not None and cycle.opens <= timezone.localdate()
     return cycle
 
@@ -96,7 +96,7 @@ def test_every_entity_head_reports_to_the_head_of_the_organization(demo_output):
 
 @pytest.mark.django_db
 def test_all_four_cascade_states_occur(demo_output):
-    assert {m.state for m in cascade_states(this_cycle())} == set(STATES)
+    assert {m.state for m in cascade_states(this_cycle())} == set(CascadeState)
 
 
 @pytest.mark.django_db

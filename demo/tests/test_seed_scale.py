@@ -12,7 +12,7 @@ from dialogues.models import Attendance, Session
 from org.management.commands.export_org import COLUMNS, OPTIONAL_COLUMNS
 from org.models import Cycle, Entity, Person, Unit
 from org.services import KNOWN
-from oversight.selectors import STATES, cascade_states, reached_q
+from oversight.selectors import CascadeState, cascade_states, reached_q
 
 PEOPLE = 300
 
@@ -51,7 +51,7 @@ def test_seed_scale_makes_an_organization_with_a_cycle_in_progress(seeded):
     assert 0.3 * PEOPLE <= reached <= 0.7 * PEOPLE
 
     states = {m.state for m in cascade_states(cycle)}
-    assert states == set(STATES)
+    assert states == set(CascadeState)
 
 
 @pytest.mark.django_db
@@ -68,7 +68,7 @@ def test_a_larger_organization_has_a_realistic_shape():
     assert sum(3 <= n <= 12 for n in teams) >= 0.95 * len(teams)
     managers = cascade_states(Cycle.objects.get())
     assert max(m.depth for m in managers) >= 5
-    assert {m.state for m in managers} == set(STATES)
+    assert {m.state for m in managers} == set(CascadeState)
 
 
 def test_the_same_seed_gives_the_same_organization(seeded):

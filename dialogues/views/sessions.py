@@ -20,7 +20,6 @@ from dialogues.scope import guest_session_or_404, led_session_or_404, session_or
 from kit.models import Scenario
 from kit.translations import published_kit_reader
 from org.models import Cycle
-from org.selectors import current_cycle
 from org.zones import person_time_zone
 
 from ..forms import AttendanceUploadForm, GuestForm, RespondForm, ScheduleForm, SplitForm
@@ -88,7 +87,7 @@ def _base_url(request: HttpRequest) -> str:
 def schedule(request: HttpRequest) -> HttpResponse:
     """A manager schedules sessions for their team; more than 25 invitees → a proposed split."""
     scope = scope_for(request.user)
-    cycle = current_cycle()
+    cycle = Cycle.objects.current()
     if scope.person is None or cycle is None:
         raise Http404
     form = ScheduleForm(request.POST or None, scope=scope, initial={"invitees": _team_ids(scope.person)})
@@ -112,7 +111,7 @@ def schedule(request: HttpRequest) -> HttpResponse:
 
 def _team_ids(leader) -> list[int]:
     """By default a leader invites all their active direct reports."""
-    return list(leader.direct_reports.filter(active=True).values_list("pk", flat=True))
+    return list(leader.direct_reports.active().values_list("pk", flat=True))
 
 
 def _create_sessions(request, scope, cycle, form, groups) -> HttpResponse:

@@ -26,7 +26,6 @@ from feedback.models import FacilitatorAssessment
 from feedback.results import entities_assessment_table, entities_shown_texts, entity_assessment_table, leader_assessment_results
 from org.models import Cycle, Entity, Person, Unit
 from oversight.report import annual_report
-from oversight.selectors import current_cycle
 
 YEARS = (2025, 2026)
 
@@ -157,7 +156,7 @@ def published(page: str, cell: Cell, year: int, built: Built) -> Shown:
 def what_the_viewer_sees(built: Built) -> tuple[list[Shown], list[Shown], list[tuple[str, object]]]:
     """(rating groups, text groups, counts as displayed) of every page the viewer may open."""
     scope = scope_for(built.user)
-    cycle = current_cycle()
+    cycle = Cycle.objects.current()
     ratings, texts, counts = [], [], []
     minimum = min_responses()
     if scope.person is not None:  # my_assessments

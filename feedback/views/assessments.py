@@ -15,7 +15,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.scope import entity_or_404, ethics_office_or_404, scope_for
 from dialogues.scope import attended_session_or_404
 from org.models import Cycle
-from org.selectors import current_cycle
 
 from ..anonymity import InvalidToken, assessment_submit, assessment_token_issue, token_session
 from ..forms import FacilitatorAssessmentForm, InsightFilterForm
@@ -58,7 +57,7 @@ def _private(response: HttpResponse) -> HttpResponse:
 def my_sessions(request: HttpRequest) -> HttpResponse:
     """The sessions the user attended this cycle, each with its "Assess the facilitator" button."""
     scope = scope_for(request.user)
-    cycle = current_cycle()
+    cycle = Cycle.objects.current()
     if scope.person is None or cycle is None:
         raise Http404
     sessions = list(attended_sessions_to_assess(cycle, scope.person))
@@ -140,7 +139,7 @@ def my_assessments(request: HttpRequest) -> HttpResponse:
     hidden where the groups the user also sees as head, focal point or Ethics Office would
     otherwise give a small group by subtraction."""
     scope = scope_for(request.user)
-    cycle = current_cycle()
+    cycle = Cycle.objects.current()
     if scope.person is None or cycle is None:
         raise Http404
     results = leader_assessment_results(cycle, scope)
@@ -152,7 +151,7 @@ def my_assessments(request: HttpRequest) -> HttpResponse:
 def entity_assessments(request: HttpRequest, code: str) -> HttpResponse:
     """An entity's Appendix F by unit: aggregates only, suppressed."""
     entity = entity_or_404(scope_for(request.user), code)
-    cycle = current_cycle()
+    cycle = Cycle.objects.current()
     if cycle is None:
         raise Http404
     table = entity_assessment_table(cycle, entity)
@@ -160,8 +159,8 @@ def entity_assessments(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _insight_cycle(request: HttpRequest):
-    filters = InsightFilterForm(request.GET or None, initial={"cycle": current_cycle()})
-    cycle = current_cycle()
+    filters = InsightFilterForm(request.GET or None, initial={"cycle": Cycle.objects.current()})
+    cycle = Cycle.objects.current()
     if filters.is_bound and filters.is_valid() and filters.cleaned_data["cycle"]:
         cycle = filters.cleaned_data["cycle"]
     if cycle is None:

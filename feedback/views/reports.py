@@ -16,7 +16,6 @@ from dialogues.running import sign_in_sheet
 from dialogues.scope import led_session_or_404
 from kit.translations import published_kit_reader
 from org.models import Cycle
-from org.selectors import current_cycle
 
 from .. import selectors
 from ..forms import AskForm, LeaderFeedbackForm, QuestionForm, QueueFilterForm
@@ -84,7 +83,7 @@ def leader_feedback(request: HttpRequest, pk: int) -> HttpResponse:
 def my_reports(request: HttpRequest) -> HttpResponse:
     """The leader's held sessions of the current cycle: those to report first, then those reported."""
     scope = scope_for(request.user)
-    cycle = current_cycle()
+    cycle = Cycle.objects.current()
     if scope.person is None or cycle is None:
         raise Http404
     sessions = list(leader_sessions_to_report(cycle, scope.person))
@@ -108,7 +107,7 @@ def my_questions(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     if scope.person is None:
         raise Http404
-    cycle = current_cycle()
+    cycle = Cycle.objects.current()
     form = AskForm(request.POST or None) if scope.is_manager and cycle is not None else None
     if request.method == "POST":
         if form is None:
@@ -134,7 +133,7 @@ def entity_not_reported(request: HttpRequest, code: str) -> HttpResponse:
     head see them by leader; the Ethics Office, which never sees names, sees the number only."""
     scope = scope_for(request.user)
     entity = entity_or_404(scope, code)
-    cycle = current_cycle()
+    cycle = Cycle.objects.current()
     if cycle is None:
         raise Http404
     sessions = sessions_not_reported(cycle, entity_ids=[entity.pk])
@@ -157,7 +156,7 @@ def entity_not_reported(request: HttpRequest, code: str) -> HttpResponse:
 def question_queue_view(request: HttpRequest) -> HttpResponse:
     """The Ethics Office's queue of forwarded questions, by cycle, status and entity."""
     ethics_office_or_404(scope_for(request.user))
-    cycle = current_cycle()
+    cycle = Cycle.objects.current()
     filters = QueueFilterForm(request.GET or None, initial={"cycle": cycle})
     status, entity = "", None
     if filters.is_bound and filters.is_valid():
@@ -211,7 +210,7 @@ def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def faq(request: HttpRequest, year: int | None = None) -> HttpResponse:
     """The published questions and answers of a cycle (the current one by default), with
     nothing that tells which session, leader or entity asked."""
-    cycle = get_object_or_404(Cycle, year=year) if year is not None else current_cycle()
+    cycle = get_object_or_404(Cycle, year=year) if year is not None else Cycle.objects.current()
     questions = faq_questions(cycle) if cycle else Question.objects.none()
     cycles = Cycle.objects.order_by("-year").only("year")
     return render(request, "feedback/faq.html", {"cycle": cycle, "questions": questions, "cycles": cycles})

@@ -20,7 +20,6 @@ from kit.models import AgendaItem, DiscussionQuestion, Kit, Scenario, ScenarioFo
 from kit.selectors import kit_for_cycle
 from kit.services import question_save, scenario_save
 from org.models import Cycle
-from oversight.selectors import current_cycle
 
 YEAR = 2026
 # Texts of the demo kit that only the leader's guide may show.
@@ -456,5 +455,5 @@ def test_loading_the_demo_kit_again_keeps_the_same_rows(kit):
 @pytest.mark.django_db
 def test_demo_command_ships_a_published_kit(capsys):
     call_command("demo")
-    kit = Kit.objects.get(cycle=current_cycle())
+    kit = Kit.objects.get(cycle=Cycle.objects.current())
     assert kit.published and kit.scenarios.count() == 3

@@ -22,7 +22,7 @@ from org.models import Cycle
 from .. import services
 from ..forms import AgendaItemForm, KitForm, MoveForm, PublishForm, QuestionForm, ScenarioForm, initial_of
 from ..models import AgendaItem, DiscussionQuestion, Kit, Scenario
-from ..selectors import kit_for_cycle, latest_cycle, total_minutes
+from ..selectors import kit_for_cycle, total_minutes
 from ..translations import incomplete_languages, kit_reader, translation_progress
 
 EDIT_TEMPLATE = "kit/edit.html"
@@ -363,7 +363,7 @@ def question_move(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 @require_GET
 def kit_current(request: HttpRequest) -> HttpResponse:
     """The site's link to the kit: the latest cycle's, in the form the user's role reads."""
-    cycle = latest_cycle()
+    cycle = Cycle.objects.current()
     if cycle is None:
         raise Http404
     scope = scope_for(request.user)

@@ -16,11 +16,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.scope import entity_or_404, ethics_office_or_404, scope_for
 from core.exports import csv_text, xlsx_bytes
+from org.models import Cycle
 
 from .. import certification as certs
 from ..forms import CertificationStatementForm
 from ..models import CertificationStatus
-from ..selectors import current_cycle, rollup_csv_rows
+from ..selectors import rollup_csv_rows
 
 EXPORT_FORMATS = {"xlsx", "csv", "pdf"}
 
@@ -28,7 +29,7 @@ EXPORT_FORMATS = {"xlsx", "csv", "pdf"}
 def _context(request: HttpRequest, code: str) -> dict:
     scope = scope_for(request.user)
     entity = entity_or_404(scope, code)
-    cycle = current_cycle()
+    cycle = Cycle.objects.current()
     if cycle is None:
         raise Http404
     certification = certs.certification_for(entity, cycle)
@@ -37,7 +38,7 @@ def _context(request: HttpRequest, code: str) -> dict:
         "entity": entity,
         "cycle": cycle,
         "certification": certification,
-        "status": certification.status if certification else CertificationStatus.DRAFT,
+        "status": CertificationStatus(certification.status) if certification else CertificationStatus.DRAFT,
         "appendix": appendix,
         "draft": draft,
         # Signatories are named to the entity's own people; the Ethics Office sees roles only.
@@ -54,7 +55,7 @@ def certification(request: HttpRequest, code: str) -> HttpResponse:
     the status, the history and the buttons the user's role allows."""
     context = _context(request, code)
     entity, status, scope = context["entity"], context["status"], context["scope"]
-    context["history"] = list(certs.certification_history(entity, context["cycle"]))
+    context["history"] = certs.certification_history(entity, context["cycle"])
     context["can_submit"] = entity.pk in scope.focal_entity_ids and status in (CertificationStatus.DRAFT, CertificationStatus.REOPENED)
     context["can_certify"] = entity.pk in scope.head_entity_ids and status == CertificationStatus.SUBMITTED
     context["can_reopen"] = scope.ethics_office and status in (CertificationStatus.SUBMITTED, CertificationStatus.CERTIFIED)
@@ -73,7 +74,7 @@ def certification(request: HttpRequest, code: str) -> HttpResponse:
 def _step(request: HttpRequest, code: str, service, done: str, **kwargs) -> HttpResponse:
     scope = scope_for(request.user)
     entity = entity_or_404(scope, code)
-    cycle = current_cycle()
+    cycle = Cycle.objects.current()
     if cycle is None:
         raise Http404
     try:
@@ -112,7 +113,7 @@ def certification_statement(request: HttpRequest) -> HttpResponse:
     """The Ethics Office writes the cycle's certification statement in each language."""
     scope = scope_for(request.user)
     ethics_office_or_404(scope)
-    cycle = current_cycle()
+    cycle = Cycle.objects.current()
     if cycle is None:
         raise Http404
     form = CertificationStatementForm(request.POST or None, cycle=cycle)
@@ -132,11 +133,11 @@ def certification_reopen(request: HttpRequest, code: str) -> HttpResponse:
 def _sheet_rows(context: dict) -> list[list]:
     """Appendix E as a sheet: a few lines saying what it is, then the table."""
     appendix, certification = context["appendix"], context["certification"]
-    status = CertificationStatus(context["status"]).label
+    status = CertificationStatus.DRAFT if context["draft"] else context["status"]
     rows: list[list] = [
         [_("Appendix E: certification of the Leadership Dialogue"), context["entity"].code],
         [_("Cycle"), context["cycle"].year],
-        [_("Status"), str(_("Draft")) if context["draft"] else str(status)],
+        [_("Status"), str(status.label)],
     ]
     if certification is not None and not context["draft"]:
         if certification.submitted_at:

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.scope import entity_or_404, scope_for
 from dialogues.scope import led_session_or_404
-from org.models import Person
+from org.models import Cycle, Person
 
 from ..chasing import (
     CHASE_ASSESS,
@@ -29,7 +29,6 @@ from ..chasing import (
     chase_send,
     invitee_candidates,
 )
-from ..selectors import current_cycle
 
 
 def chosen_ids(request: HttpRequest, candidates: list[int], *, everyone: bool = False) -> list[int]:
@@ -46,7 +45,7 @@ def chosen_ids(request: HttpRequest, candidates: list[int], *, everyone: bool = 
 def chase(request: HttpRequest, code: str) -> HttpResponse:
     scope = scope_for(request.user)
     entity = entity_or_404(scope, code)
-    cycle = current_cycle()
+    cycle = Cycle.objects.current()
     if entity.pk not in scope.focal_entity_ids or cycle is None:
         raise Http404
     today = timezone.localdate()

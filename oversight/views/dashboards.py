@@ -13,17 +13,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.scope import entity_or_404, scope_for
+from org.models import Cycle
 
 from .. import dashboards, tree
 from ..certification import certification_statuses
 from ..charts import Bar, bar_chart, line_chart
 from ..models import Certification, CertificationStatus
-from ..selectors import current_cycle, rollup
+from ..selectors import rollup
 from ..templatetags.figures import percent
 
 
 def _cycle_or_404():
-    cycle = current_cycle()
+    cycle = Cycle.objects.current()
     if cycle is None:
         raise Http404
     return cycle
@@ -88,7 +89,7 @@ def entity(request: HttpRequest, code: str) -> HttpResponse:
             "progress": report.entities[0] if report.entities else None,
             "weeks": report.weeks,
             "breakdown": report.breakdown.get(the_entity.pk),
-            "states": cascade.counts,
+            "states": cascade.by_state,
             "ready_too_long": cascade.ready_too_long,
             "reports_not_reached": cascade.reports_not_reached,
             "not_reported": tree.sessions_not_reported(cycle, the_entity.pk, today=today),
@@ -99,8 +100,9 @@ def entity(request: HttpRequest, code: str) -> HttpResponse:
             "nodes": cascade.level if named else [],
             "path": path,
             "manager": manager,
-            "certification_status": Certification.objects.filter(entity=the_entity, cycle=cycle).values_list("status", flat=True).first()
-            or CertificationStatus.DRAFT,
+            "certification_status": CertificationStatus(
+                Certification.objects.filter(entity=the_entity, cycle=cycle).values_list("status", flat=True).first() or CertificationStatus.DRAFT
+            ),
             "can_chase": the_entity.pk in scope.focal_entity_ids,
         }
         if named:

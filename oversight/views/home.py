@@ -10,16 +10,17 @@ from django.utils import timezone
 from accounts.scope import scope_for, visible_entities
 from accounts.selectors import suspended_grants
 from dialogues.models import Session
+from org.models import Cycle
 
 from ..next_steps import home_steps
-from ..selectors import cascade_states, current_cycle, direct_reports_reached, rollup, state_counts
+from ..selectors import CascadeState, cascade_states, direct_reports_reached, rollup, state_counts
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Where the user stands, one section per role they hold."""
     scope = scope_for(request.user)
-    cycle = current_cycle()
+    cycle = Cycle.objects.current()
     context = {"cycle": cycle}
     if cycle is not None:
         context["steps"] = home_steps(scope, cycle)
@@ -41,8 +42,10 @@ def home(request: HttpRequest) -> HttpResponse:
         names = dict(entities.values_list("code", "name"))
         ids = dict(entities.values_list("code", "pk"))
         states = state_counts(cycle, entity_ids=list(ids.values()))
+        columns = list(reversed(CascadeState))  # the table's columns: the most advanced state first
+        context["cascade_states"] = columns
         context["entity_rows"] = [
-            {"rollup": r, "name": names.get(r.entity, ""), "states": states.get(ids[r.entity], {})}
+            {"rollup": r, "name": names.get(r.entity, ""), "states": [states.get(ids[r.entity], {}).get(state, 0) for state in columns]}
             for r in rollup(cycle, entity_codes=codes)
         ]
         context["entity_totals"] = {

@@ -31,7 +31,7 @@ from org.models import Entity, Person
 from org.services import org_import
 from oversight.certification import certification_certify, certification_submit
 from oversight.models import Certification, CertificationStatus
-from oversight.selectors import STATES, cascade_states, rollup
+from oversight.selectors import CascadeState, cascade_states, rollup
 
 PASSWORD = "cascade-demo"  # noqa: S105 (the demo's published password)
 URL = "http://127.0.0.1:8000/"
@@ -91,7 +91,7 @@ class Command(BaseCommand):
     def _report(self, cycle, held, previous, held_before, logins):
         out = self.stdout.write
         entities = rollup(cycle)
-        states = dict.fromkeys(STATES, 0)
+        states = dict.fromkeys(sorted(CascadeState.values), 0)
         for manager in cascade_states(cycle):
             states[manager.state] += 1
         names = dict(Entity.objects.values_list("code", "name"))

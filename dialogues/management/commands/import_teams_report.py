@@ -38,7 +38,7 @@ def leader_scope(leader: Person) -> Scope:
         ethics_office=False,
         focal_entity_ids=frozenset(),
         head_entity_ids=heads if leader.active else frozenset(),
-        is_manager=Person.objects.filter(manager_id=leader.index_number, active=True).exists(),
+        is_manager=Person.objects.active().filter(manager_id=leader.index_number).exists(),
     )
 
 

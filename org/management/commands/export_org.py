@@ -37,7 +37,7 @@ class Command(BaseCommand):
         parser.add_argument("file", help="the CSV file to write, or - for standard output")
 
     def handle(self, *args, file, **options):
-        people = Person.objects.filter(active=True)
+        people = Person.objects.active()
         optional = [column for column in OPTIONAL_COLUMNS if people.exclude(**{column: ""}).exists()]
         rows = (
             people
