@@ -16,7 +16,7 @@ from org.models import Cycle, Person
 
 
 class CascadeState(models.TextChoices):
-    """A manager's state in the cascade (CONTRACTS §4), in the order a manager goes through
+    """A manager's state in the cascade (as the cascade status other tools read names it), in the order a manager goes through
     them; `cascade_state_sql` is the rule that gives it."""
 
     WAITING = "waiting", _("Waiting")
@@ -26,7 +26,7 @@ class CascadeState(models.TextChoices):
 
 
 def cascade_state_sql(*, reports: str, reached: str, sessions_led: str, attended: str) -> str:
-    """A manager's state (CONTRACTS §4) as an SQL CASE over four SQL expressions: *complete*
+    """A manager's state (as the cascade status names it) as an SQL CASE over four SQL expressions: *complete*
     when every active direct report is reached, else *in progress* once they led a session of
     the cycle, else *ready* once they attended one, else *waiting*; `attended` as
     `manager_attended_sql` words it. The one statement of the rule: `cascade_states`,
@@ -46,7 +46,7 @@ def manager_attended_sql(*, manager_id: str, attended: str) -> str:
     return f"({manager_id} IS NULL OR {attended})"
 
 
-# -- reached: CONTRACTS §3 --------------------------------------------------------------------
+# -- reached: a person attended or led a session of the cycle (the roll-up counts them) ------------
 # A person is *reached* in a cycle when they attended one of its sessions as a participant or led
 # one. `reached_q` says it to the ORM, `reached_sql` to the hand-written SQL of the cascade and the
 # dashboards; both are built from the same two sets, the cycle's attendance and its sessions.

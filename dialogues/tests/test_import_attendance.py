@@ -1,4 +1,4 @@
-"""The attendance import (CONTRACTS §0 and §2), through `import_attendance` and `attendance_import`.
+"""The attendance import (the attendance file other tools write, and the exit codes of the commands), through `import_attendance` and `attendance_import`.
 
 Bad files are imported on top of sessions already recorded, and carry good rows as well (a new
 session, a replacement of a recorded one), so that a partial write would show in the database

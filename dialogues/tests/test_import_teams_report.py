@@ -1,4 +1,4 @@
-"""`import_teams_report FILE --session REF [--leader EMAIL] [--dry-run]` (CONTRACTS §2b): the
+"""`import_teams_report FILE --session REF [--leader EMAIL] [--dry-run]`: the
 leader's upload of a Teams attendance report, from the command line, matched within what the
 session's leader may record.
 

@@ -1,4 +1,4 @@
-"""The organization import (CONTRACTS §0 and §1), through `import_org` and `org_import`.
+"""The organization import (the organization file other tools write, and the exit codes of the commands), through `import_org` and `org_import`.
 
 Every bad file is built on top of a loaded organization and also carries changes of every kind
 (an update, a new person in a new entity and unit, someone left out), so that a partial write

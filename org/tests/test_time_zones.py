@@ -1,4 +1,4 @@
-"""A person's time zone: the organization file's optional `time_zone` column (CONTRACTS §1), else
+"""A person's time zone: the organization file's optional `time_zone` column, else
 the duty station's zone from the Ethics Office's table, else the entity's; the canonical list a
 picker offers; the readable name of a zone."""
 
