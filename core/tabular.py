@@ -18,6 +18,7 @@ import itertools
 import struct
 import zipfile
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -339,23 +340,32 @@ def _open_workbook(data: bytes, limits: Limits):
         raise TableError(Problem(1, "file", _("the XLSX file cannot be read"))) from exc
 
 
-def _read_xlsx(data: bytes, limits: Limits) -> Table:
+@contextmanager
+def _first_sheet(data: bytes, limits: Limits):
+    """The first visible sheet of the workbook, its parts checked first (`_open_workbook`): a
+    part damaged inside shows only once it is read, and is the same one refusal; the workbook
+    is closed however the reading ends."""
     workbook = _open_workbook(data, limits)
     try:
         sheet = first_visible_sheet(workbook)
         # The sheet's stated dimension may be wrong: too small, and openpyxl would stop there;
-        # too large, and it would pad every row to it. Read the rows as they are, one column
-        # more than allowed so that a wider header is seen.
+        # too large, and it would pad every row to it. Read the rows as they are.
         sheet.reset_dimensions()
-        table = _table_from_rows(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1), limits, text=_cell_text)
-        table.sheet = sheet.title
-        return table
+        yield sheet
     except TableError:
         raise
     except Exception as exc:  # a damaged part shows only once it is read
         raise TableError(Problem(1, "file", _("the XLSX file cannot be read"))) from exc
     finally:
         workbook.close()
+
+
+def _read_xlsx(data: bytes, limits: Limits) -> Table:
+    with _first_sheet(data, limits) as sheet:
+        # One column more than allowed, so that a wider header is seen.
+        table = _table_from_rows(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1), limits, text=_cell_text)
+        table.sheet = sheet.title
+        return table
 
 
 def xlsx_rows(data: bytes, limits: Limits) -> Iterator[list[str]]:
@@ -365,18 +375,9 @@ def xlsx_rows(data: bytes, limits: Limits) -> Iterator[list[str]]:
     before anything is unpacked; the caller counts the rows and stops reading when it wants."""
     if len(data) > limits.bytes:
         raise TableError(Problem(1, "file", limits.too_large()))
-    workbook = _open_workbook(data, limits)
-    try:
-        sheet = first_visible_sheet(workbook)
-        sheet.reset_dimensions()
+    with _first_sheet(data, limits) as sheet:
         for row in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1):
             yield [_cell_text(value) for value in row]
-    except TableError:
-        raise
-    except Exception as exc:  # a damaged part shows only once it is read
-        raise TableError(Problem(1, "file", _("the XLSX file cannot be read"))) from exc
-    finally:
-        workbook.close()
 
 
 def first_visible_sheet(workbook):

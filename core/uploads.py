@@ -23,10 +23,21 @@ from django.utils.translation import gettext as _
 from core.services import staged_file_put, staged_file_take
 
 from .forms import ConfirmForm, TableUploadForm
+from .models import StagedFile
 from .tabular import Purpose, TableError, limits_for, max_upload_bytes, read_table
 
 # run(table, dry_run=..., actor=..., options=...) -> a report with .ok and .summary()
 Runner = Callable[..., object]
+
+
+def confirmed_upload(request: HttpRequest, *, kind: str) -> StagedFile | None:
+    """The staged upload that the confirmation names, taken off the stage (so a second
+    confirmation finds nothing); None, with a message saying so, when it expired or was used."""
+    confirm = ConfirmForm(request.POST)
+    staged = staged_file_take(user=request.user, kind=kind, pk=confirm.cleaned_data["staged"]) if confirm.is_valid() else None
+    if staged is None:
+        messages.error(request, _("That preview has expired; upload the file again."))
+    return staged
 
 
 def preview_then_confirm(
@@ -46,10 +57,8 @@ def preview_then_confirm(
     limits = limits_for(purpose)
     form = form_class(limits=limits)
     if request.method == "POST" and "staged" in request.POST:
-        confirm = ConfirmForm(request.POST)
-        staged = staged_file_take(user=request.user, kind=kind, pk=confirm.cleaned_data["staged"]) if confirm.is_valid() else None
+        staged = confirmed_upload(request, kind=kind)
         if staged is None:
-            messages.error(request, _("That preview has expired; upload the file again."))
             return redirect(request.path)
         try:
             report = run(read_table(bytes(staged.data), limits=limits), dry_run=False, actor=request.user, options=staged.options)

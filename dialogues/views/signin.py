@@ -30,10 +30,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import throttle
 from accounts.middleware import screen_poll
 from accounts.scope import scope_for
-from core.forms import ConfirmForm, TableUploadForm
-from core.services import staged_file_put, staged_file_take
+from core.forms import TableUploadForm
+from core.services import staged_file_put
 from core.tabular import Problem, Purpose, TableError, limits_for
-from core.uploads import preview_then_confirm
+from core.uploads import confirmed_upload, preview_then_confirm
 from dialogues.scope import led_session_or_404, monitored_session_or_404
 from org.models import Person
 
@@ -311,10 +311,8 @@ def attendance_conference(request: HttpRequest, pk: int) -> HttpResponse:
     kind = f"conference-{session.pk}"
     try:
         if request.method == "POST" and "staged" in request.POST:
-            confirm = ConfirmForm(request.POST)
-            staged = staged_file_take(user=request.user, kind=kind, pk=confirm.cleaned_data["staged"]) if confirm.is_valid() else None
+            staged = confirmed_upload(request, kind=kind)
             if staged is None:
-                messages.error(request, _("That preview has expired; upload the file again."))
                 return redirect(request.path)
             data = bytes(staged.data)
             report = attendance_record_conference(session=session, data=data, actor=request.user, picks=_picks(request.POST))
