@@ -10,6 +10,7 @@ from django.urls import reverse
 from cascade.testing import PASSWORD, login
 from conftest import browser_login
 from kit.models import Kit
+from org.models import Person
 
 from .test_running import d1, kit  # noqa: F401 (fixtures)
 
@@ -70,6 +71,8 @@ def test_facilitator_mode_links_the_room_view(client, people, d1, kit):
 @pytest.mark.django_db(transaction=True)
 def test_the_room_view_moves_with_the_keyboard_only(page, live_server, people, d1, kit):
     d1.scenarios.set(kit["scenarios"][:2])
+    # Lena reads French; the words of this walk are the English ones (the keys are the subject).
+    Person.objects.filter(pk=people.leader.person.pk).update(language="en")
     browser_login(page, live_server, people.leader.email, PASSWORD)
     page.goto(f"{live_server.url}{room_url(d1)}")
     visible = page.locator(".slide:visible")
