@@ -23,7 +23,7 @@ COLUMNS = ("code", "templates", "tests", "migrations")
 
 def kind(path: Path) -> str | None:
     parts = path.relative_to(ROOT).parts
-    if "tests" in parts:
+    if "tests" in parts or path.name == "testing.py":
         return "tests" if path.suffix == ".py" else None
     if "migrations" in parts:
         return "migrations" if path.suffix == ".py" else None
