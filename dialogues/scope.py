@@ -11,8 +11,8 @@ A user without access to a session gets 404, as if it did not exist.
 import enum
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
-from django.db.models.functions import Lower
+from django.db.models import Q, QuerySet, Value
+from django.db.models.functions import Left, Lower, StrIndex
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -100,11 +100,13 @@ def _signatories(entity_ids: frozenset[int]) -> QuerySet:
     is named "the Ethics Office"). Every submission and certification writes an audit entry
     whose target is "<entity code>/<year>", so the audit trail names the signatories without
     reading the certifications (which live above this layer)."""
-    codes = Entity.objects.filter(pk__in=entity_ids).values_list("code", flat=True)
-    targets = Q(pk__in=[])
-    for code in codes:
-        targets |= Q(target__startswith=f"{code}/")
-    signed = AuditEntry.objects.filter(targets, action__in=SIGNATORY_ACTIONS).values("actor_id")
+    code_of_target = Left("target", StrIndex("target", Value("/")) - 1)
+    signed = (
+        AuditEntry.objects.filter(action__in=SIGNATORY_ACTIONS)
+        .annotate(entity_code=code_of_target)
+        .filter(entity_code__in=Entity.objects.filter(pk__in=entity_ids).values("code"))
+        .values("actor_id")
+    )
     return User.objects.filter(Q(grants__entity_id__in=entity_ids) | Q(pk__in=signed), person__isnull=False).values("person_id")
 
 
