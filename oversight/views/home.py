@@ -37,10 +37,10 @@ def home(request: HttpRequest) -> HttpResponse:
             context["reports"] = list(direct_reports_reached(cycle, scope.person))
             context["led"] = list(Session.objects.filter(cycle=cycle, leader=scope.person).order_by("date"))
     if cycle is not None and (scope.named_entity_ids or scope.ethics_office):
-        entities = visible_entities(scope)
-        codes = list(entities.values_list("code", flat=True))
-        names = dict(entities.values_list("code", "name"))
-        ids = dict(entities.values_list("code", "pk"))
+        entities = list(visible_entities(scope).values_list("code", "name", "pk"))
+        codes = [code for code, _name, _pk in entities]
+        names = {code: name for code, name, _pk in entities}
+        ids = {code: pk for code, _name, pk in entities}
         states = state_counts(cycle, entity_ids=list(ids.values()))
         columns = list(reversed(CascadeState))  # the table's columns: the most advanced state first
         context["cascade_states"] = columns
